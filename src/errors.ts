@@ -1,0 +1,34 @@
+/**
+ * Every error this library raises on bad input, in one place (vega-lite keeps its
+ * messages in one module too), so the wording is consistent and tests can match it.
+ */
+
+/** A configuration value outside its allowed range. Names the field, the value and the range. */
+export class ConfigError extends Error {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super(`invalid config: ${field} = ${formatValue(value)}; allowed: ${allowed}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** A loss or metric became NaN or infinite during training. Names the step and the quantity. */
+export class NonFiniteError extends Error {
+  constructor(
+    readonly step: number,
+    readonly quantity: string,
+    readonly value: number,
+  ) {
+    super(`non-finite ${quantity} at step ${step}: ${value}; training stopped`);
+    this.name = "NonFiniteError";
+  }
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
+  return String(value);
+}
