@@ -1,0 +1,89 @@
+/**
+ * The one optimiser-step helper every trainer uses (tfjs-examples' pattern):
+ * `variableGrads` → optional global-norm clipping → `applyGradients` → dispose the
+ * gradients. Metrics are computed from the same tensors as the loss (inside the same
+ * closure) and come back as plain numbers.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { checkOneOf, checkPositive } from "../validate";
+
+/** Optimisers the trainers offer. "sgd" is plain gradient descent (no momentum). */
+export const OPTIMIZERS = ["sgd", "adam"] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/** Makes an optimiser; validates the name and learning rate (field names as given). */
+export function makeOptimizer(name: string, learningRate: number, field = "optimizer"): tf.Optimizer {
+  checkOneOf(field, name, OPTIMIZERS);
+  checkPositive("learningRate", learningRate);
+  return name === "sgd" ? tf.train.sgd(learningRate) : tf.train.adam(learningRate);
+}
+
+/** What a loss closure returns: the scalar to minimise and any metrics (scalars) to read out. */
+export interface LossOutput {
+  loss: tf.Scalar;
+  metrics?: Record<string, tf.Scalar>;
+}
+
+/** Plain-number result of one optimiser step. */
+export interface StepResult {
+  loss: number;
+  /** Global L2 norm of the gradient before clipping. */
+  gradNorm: number;
+  metrics: Record<string, number>;
+}
+
+export interface StepOptions {
+  /** Clip the global gradient norm to this value (off when undefined). */
+  clipNorm?: number;
+  /** Multiply every gradient by this factor before applying (a learning-rate schedule for SGD). */
+  gradScale?: number;
+}
+
+/**
+ * One optimiser step on `vars` minimising `f().loss`. Leaves no tensors behind.
+ * `f` must be synchronous; it runs inside a tidy scope.
+ */
+export function optimizerStep(
+  optimizer: tf.Optimizer,
+  vars: tf.Variable[],
+  f: () => LossOutput,
+  opts: StepOptions = {},
+): StepResult {
+  let kept: Record<string, tf.Scalar> = {};
+  const { value, grads } = tf.variableGrads(() => {
+    const out = f();
+    kept = {};
+    for (const [k, v] of Object.entries(out.metrics ?? {})) kept[k] = tf.keep(v);
+    return out.loss;
+  }, vars);
+  const names = Object.keys(grads);
+  const gradNormT = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!))))));
+  const gradNorm = gradNormT.dataSync()[0]!;
+  gradNormT.dispose();
+  let scale = opts.gradScale ?? 1;
+  if (opts.clipNorm !== undefined && gradNorm > opts.clipNorm) scale *= opts.clipNorm / gradNorm;
+  if (scale !== 1 && Number.isFinite(scale)) {
+    const scaled: tf.NamedTensorMap = {};
+    for (const n of names) scaled[n] = tf.mul(grads[n]!, scale);
+    optimizer.applyGradients(scaled);
+    tf.dispose(Object.values(scaled));
+  } else {
+    optimizer.applyGradients(grads);
+  }
+  tf.dispose(Object.values(grads));
+  const loss = value.dataSync()[0]!;
+  value.dispose();
+  const metrics: Record<string, number> = {};
+  for (const [k, v] of Object.entries(kept)) {
+    metrics[k] = v.dataSync()[0]!;
+    v.dispose();
+  }
+  return { loss, gradNorm, metrics };
+}
+
+/** Reads a tensor into a plain array and disposes it. */
+export function take(t: tf.Tensor): number[] {
+  const out = Array.from(t.dataSync());
+  t.dispose();
+  return out;
+}
