@@ -1,0 +1,74 @@
+# rlhf-incentives — every set-up step is a dependency of the two main targets:
+#   make reports   execute every notebook (full mode) and export reports/*.html + reports/index.html
+#   make test      type-check, then run the mocha suite (which executes every notebook in quick mode)
+# Other targets: make bench, make kernel (register tslab for your own JupyterLab),
+# make build (compile src/ to dist/), make example, make clean.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+TSC := node node_modules/typescript/bin/tsc
+TSX := node_modules/.bin/tsx
+PYTHON_FILE := .cache/python
+LOCAL_KERNEL := .jupyter/share/jupyter/kernels/tslab/kernel.json
+SRC := $(shell find src -name '*.ts' 2>/dev/null)
+
+.PHONY: help setup build reports reports-quick test typecheck bench kernel example clean
+
+help:
+	@echo "make reports   run every notebook (full mode) into reports/ (installs what it needs)"
+	@echo "make test      type-check and run all tests, notebooks in quick mode (installs what it needs)"
+	@echo "make bench     print per-backend training speed and peak memory"
+	@echo "make kernel    register the tslab kernel for your own JupyterLab"
+	@echo "make example   run examples/train-tabular-dpo.ts as a user's script would"
+
+# npm ci when the lockfile is newer than the installed tree.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# A Python with nbclient/nbconvert/ipykernel (Debian packages when root; else instructions).
+$(PYTHON_FILE): scripts/ensure-jupyter.sh
+	@mkdir -p .cache
+	@py=$$(scripts/ensure-jupyter.sh) && echo "$$py" > $@ && echo "Python for Jupyter: $$py"
+
+# The tslab kernel, registered inside the project only (.jupyter/); nothing system-wide.
+$(LOCAL_KERNEL): node_modules/.package-lock.json $(PYTHON_FILE)
+	node_modules/.bin/tslab install --python="$$(cat $(PYTHON_FILE))" --prefix="$(CURDIR)/.jupyter" --binary="$(CURDIR)/node_modules/.bin/tslab" >/dev/null
+	@test -f $@ && echo "tslab kernel registered in .jupyter/"
+
+dist/.built: node_modules/.package-lock.json tsconfig.json tsconfig.build.json $(SRC)
+	rm -rf dist
+	$(TSC) -p tsconfig.build.json
+	@touch $@
+
+setup: node_modules/.package-lock.json $(PYTHON_FILE) $(LOCAL_KERNEL) dist/.built
+
+build: dist/.built
+
+reports: setup
+	PYTHON="$$(cat $(PYTHON_FILE))" $(TSX) scripts/reports.ts
+
+# Same as reports, quick budgets, into reports-quick/ (kept apart from the full reports).
+reports-quick: setup
+	PYTHON="$$(cat $(PYTHON_FILE))" $(TSX) scripts/reports.ts --quick --out reports-quick
+
+typecheck: node_modules/.package-lock.json
+	$(TSC) -p tsconfig.json --noEmit
+
+test: setup typecheck
+	PYTHON="$$(cat $(PYTHON_FILE))" node_modules/.bin/mocha 'test/**/*.test.ts'
+
+bench: node_modules/.package-lock.json
+	$(TSX) scripts/bench.ts
+
+# Registers tslab for your own Jupyter/JupyterLab (user-level kernelspec, pointing at this
+# project's tslab), and builds dist/, which the notebooks import.
+kernel: node_modules/.package-lock.json $(PYTHON_FILE) dist/.built
+	node_modules/.bin/tslab install --python="$${PYTHON:-$$(cat $(PYTHON_FILE))}" --binary="$(CURDIR)/node_modules/.bin/tslab"
+	@echo "Kernel 'tslab' registered for your user. Start JupyterLab in this folder and open notebooks/."
+
+example: dist/.built
+	node --import tsx examples/train-tabular-dpo.ts
+
+clean:
+	rm -rf dist .cache .jupyter reports/.build reports-quick

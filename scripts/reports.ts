@@ -1,0 +1,184 @@
+/**
+ * `make reports`: execute every notebook on the tslab kernel through nbclient, export
+ * each to `reports/<name>.html`, and write `reports/index.html` (the claims ledger).
+ *
+ * - Re-executes only notebooks whose source, the library (src/), the lockfile, the
+ *   runner or the mode changed since their last successful run.
+ * - Shows progress (notebook, cell, elapsed time) and a timing table at the end.
+ * - A failed cell: exits non-zero, names the notebook and the error, and leaves the
+ *   previous report, tables and verdicts in place (everything is written to a staging
+ *   folder first and moved into place only on success).
+ *
+ * Usage: tsx scripts/reports.ts [--quick] [--force] [--out DIR] [--notebooks DIR] [--only NAME[,NAME]]
+ * (--notebooks: another folder of notebooks, used by the tests)
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ledgerHtml, type ReportEntry } from "../src/node/ledger-page";
+import { readVerdicts } from "../src/node/artifacts";
+
+const root = path.resolve(__dirname, "..");
+
+interface Options { quick: boolean; force: boolean; out: string; only: string[] | null; notebooks: string }
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { quick: process.env["RLHF_QUICK"] === "1", force: false, out: path.join(root, "reports"), only: null, notebooks: path.join(root, "notebooks") };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--quick") o.quick = true;
+    else if (a === "--force") o.force = true;
+    else if (a === "--out") o.out = path.resolve(argv[++i] ?? fail("--out needs a folder"));
+    else if (a === "--notebooks") o.notebooks = path.resolve(argv[++i] ?? fail("--notebooks needs a folder"));
+    else if (a === "--only") o.only = (argv[++i] ?? fail("--only needs names")).split(",").map((s) => s.replace(/\.ipynb$/, ""));
+    else fail(`unknown argument ${a}; usage: reports.ts [--quick] [--force] [--out DIR] [--notebooks DIR] [--only NAME[,NAME]]`);
+  }
+  return o;
+}
+
+function fail(msg: string): never {
+  console.error(`reports: ${msg}`);
+  process.exit(2);
+}
+
+/** Files whose change invalidates every report. */
+function sharedInputs(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else files.push(p);
+    }
+  };
+  walk(path.join(root, "src"));
+  files.push(path.join(root, "package-lock.json"), path.join(root, "scripts", "execute_notebook.py"), path.join(root, "scripts", "nbconvert", "report.html.j2"));
+  return files.sort();
+}
+
+function hashOf(notebook: string, shared: string[], mode: string): string {
+  const h = createHash("sha256");
+  h.update(`mode=${mode}\n`);
+  for (const f of [notebook, ...shared]) {
+    h.update(path.relative(root, f) + "\n");
+    h.update(fs.readFileSync(f));
+  }
+  return h.digest("hex");
+}
+
+function notebookTitle(file: string): string {
+  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { cell_type: string; source: string | string[] }[] };
+  for (const c of nb.cells) {
+    if (c.cell_type !== "markdown") continue;
+    const src = Array.isArray(c.source) ? c.source.join("") : c.source;
+    const m = /^#\s+(.+)$/m.exec(src);
+    if (m) return m[1]!.trim();
+  }
+  return path.basename(file, ".ipynb");
+}
+
+function python(): string {
+  if (process.env["PYTHON"]) return process.env["PYTHON"];
+  // Debian's Jupyter lives under /usr/bin/python3; a pyenv python3 may shadow it on PATH.
+  for (const p of ["/usr/bin/python3", "python3"]) {
+    if (spawnSync(p, ["-c", "import nbclient, nbconvert"], { stdio: "ignore" }).status === 0) return p;
+  }
+  return fail("no Python with nbclient and nbconvert found; run `make setup` (see README)");
+}
+
+function moveReplacing(from: string, to: string): void {
+  if (!fs.existsSync(from)) return;
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.renameSync(from, to);
+}
+
+interface State { [name: string]: { hash: string; seconds: number; mode: string } }
+
+function main(): void {
+  const o = parseArgs(process.argv.slice(2));
+  const mode = o.quick ? "quick" : "full";
+  const build = path.join(o.out, ".build");
+  fs.mkdirSync(build, { recursive: true });
+  const stateFile = path.join(build, "state.json");
+  const state: State = fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, "utf8")) as State) : {};
+  const notebooks = fs
+    .readdirSync(o.notebooks)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort()
+    .map((f) => path.join(o.notebooks, f))
+    .filter((f) => o.only === null || o.only.includes(path.basename(f, ".ipynb")));
+  if (o.only !== null && notebooks.length !== o.only.length) fail(`--only names a notebook that does not exist: ${o.only.join(", ")}`);
+  const shared = sharedInputs();
+  const py = python();
+  const jupyterPath = [path.join(root, ".jupyter", "share", "jupyter"), process.env["JUPYTER_PATH"]].filter(Boolean).join(path.delimiter);
+  const failures: string[] = [];
+  const t0 = Date.now();
+  console.log(`reports: ${notebooks.length} notebook(s), ${mode} mode, into ${path.relative(process.cwd(), o.out) || "."}/`);
+
+  notebooks.forEach((nb, i) => {
+    const name = path.basename(nb, ".ipynb");
+    const html = path.join(o.out, `${name}.html`);
+    const hash = hashOf(nb, shared, mode);
+    const tag = `[${i + 1}/${notebooks.length}] ${name}`;
+    if (!o.force && state[name]?.hash === hash && fs.existsSync(html)) {
+      console.log(`${tag}: up to date, not executed`);
+      return;
+    }
+    console.log(`${tag}: executing…`);
+    const stage = path.join(build, "stage", name);
+    fs.rmSync(stage, { recursive: true, force: true });
+    const stagedHtml = path.join(stage, `${name}.html`);
+    const started = Date.now();
+    const r = spawnSync(py, [path.join(root, "scripts", "execute_notebook.py"), nb, stagedHtml], {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: {
+        ...process.env,
+        JUPYTER_PATH: jupyterPath,
+        PYDEVD_DISABLE_FILE_VALIDATION: "1",
+        RLHF_QUICK: o.quick ? "1" : "0",
+        RLHF_NOTEBOOK: name,
+        RLHF_ARTIFACTS_DIR: path.join(stage, "data"),
+        RLHF_VERDICTS_DIR: path.join(stage, "verdicts"),
+      },
+    });
+    const seconds = (Date.now() - started) / 1000;
+    if (r.status !== 0 || !fs.existsSync(stagedHtml)) {
+      failures.push(name);
+      console.error(`${tag}: FAILED after ${seconds.toFixed(1)} s — previous report${fs.existsSync(html) ? " kept" : ": none"}`);
+      return;
+    }
+    moveReplacing(path.join(stage, "data"), path.join(o.out, "data", name));
+    const vdir = path.join(stage, "verdicts");
+    if (fs.existsSync(vdir)) {
+      for (const f of fs.readdirSync(vdir)) moveReplacing(path.join(vdir, f), path.join(o.out, "verdicts", f));
+    }
+    fs.renameSync(stagedHtml, html);
+    fs.rmSync(stage, { recursive: true, force: true });
+    state[name] = { hash, seconds, mode };
+    fs.writeFileSync(stateFile, JSON.stringify(state, null, 2) + "\n");
+    console.log(`${tag}: done in ${seconds.toFixed(1)} s → ${path.relative(process.cwd(), html)}`);
+  });
+
+  const all = fs.readdirSync(o.notebooks).filter((f) => f.endsWith(".ipynb")).sort();
+  const entries: ReportEntry[] = all.map((f) => {
+    const name = path.basename(f, ".ipynb");
+    const e: ReportEntry = { name, title: notebookTitle(path.join(o.notebooks, f)), built: fs.existsSync(path.join(o.out, `${name}.html`)) };
+    const s = state[name];
+    if (s) { e.seconds = s.seconds; e.mode = s.mode; }
+    return e;
+  });
+  fs.writeFileSync(path.join(o.out, "index.html"), ledgerHtml(readVerdicts(path.join(o.out, "verdicts")), entries));
+
+  const total = (Date.now() - t0) / 1000;
+  console.log("\nnotebook                         last run (s)  mode");
+  for (const e of entries) console.log(`${e.name.padEnd(32)} ${(e.seconds?.toFixed(1) ?? "—").padStart(12)}  ${e.mode ?? ""}`);
+  console.log(`this make reports: ${total.toFixed(1)} s; index: ${path.relative(process.cwd(), path.join(o.out, "index.html"))}`);
+  if (failures.length > 0) {
+    console.error(`reports: ${failures.length} notebook(s) failed: ${failures.join(", ")}`);
+    process.exit(1);
+  }
+}
+
+main();
