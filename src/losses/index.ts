@@ -1,0 +1,4 @@
+export * from "./dpo";
+export * from "./kl";
+export * from "./ppo";
+export * from "./bradley-terry";

@@ -1,0 +1,4 @@
+export * from "./backend";
+export * from "./init";
+export * from "./optim";
+export * from "./leak";
