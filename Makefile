@@ -56,6 +56,7 @@ typecheck: node_modules/.package-lock.json
 	$(TSC) -p tsconfig.json --noEmit
 
 test: setup typecheck
+	@scripts/ensure-chromium.sh
 	PYTHON="$$(cat $(PYTHON_FILE))" node_modules/.bin/mocha 'test/**/*.test.ts'
 
 bench: node_modules/.package-lock.json

@@ -1,0 +1,147 @@
+/**
+ * Executes every notebook in quick mode through the same path as `make reports`
+ * (scripts/reports.ts → nbclient → tslab → HTML export) and checks what a reader gets.
+ */
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ROOT, runReports } from "./helpers/run";
+import { CLAIMS } from "../src/claims";
+import type { Verdict } from "../src/verdict";
+
+const STATUSES = ["supported", "not supported", "inconclusive"];
+
+describe("notebooks (quick mode, through nbclient and tslab)", function () {
+  this.timeout(30 * 60 * 1000);
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "rlhf-reports-"));
+  const notebooks = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
+  let log = "";
+  let status: number | null = null;
+
+  before(() => {
+    const r = runReports(["--quick", "--force", "--out", out]);
+    log = r.stdout + r.stderr;
+    status = r.status;
+  });
+
+  it("executes every notebook without a failing cell", () => {
+    expect(status, log).to.equal(0);
+    for (const f of notebooks) expect(fs.existsSync(path.join(out, f.replace(/\.ipynb$/, ".html"))), f).to.equal(true);
+  });
+
+  it("puts a provenance block at the top of every report", () => {
+    for (const f of notebooks) {
+      const html = fs.readFileSync(path.join(out, f.replace(/\.ipynb$/, ".html")), "utf8");
+      expect(html, f).to.contain("rlhf-provenance");
+      expect(html, f).to.match(/mode <b>quick<\/b>/);
+    }
+  });
+
+  it("keeps plots as real SVG with drawn marks in the HTML", () => {
+    const html = fs.readFileSync(path.join(out, "00-tour.html"), "utf8");
+    expect(html).to.match(/<svg[^>]*class="marks"/);
+    expect(html).to.match(/aria-roledescription="line mark" d="M[^"]{20,}"/);
+  });
+
+  it("writes well-formed verdicts and an index that lists every claim", () => {
+    const dir = path.join(out, "verdicts");
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+    for (const f of files) {
+      const v = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as Verdict;
+      expect(f).to.equal(`claim-${v.claim}.json`);
+      expect(STATUSES).to.include(v.status);
+      expect(v.mode).to.equal("quick");
+      for (const k of ["estimate", "lo", "hi", "n"] as const) expect(typeof v.interval[k], `${f} ${k}`).to.equal("number");
+      expect(v.thresholdText.length).to.be.greaterThan(0);
+      expect(fs.existsSync(path.join(out, `${v.notebook}.html`)), v.notebook).to.equal(true);
+    }
+    const index = fs.readFileSync(path.join(out, "index.html"), "utf8");
+    for (const c of CLAIMS) expect(index).to.contain(c.title.replace(/&/g, "&amp;"));
+    const notRun = CLAIMS.length - files.length;
+    expect((index.match(/font-weight:bold">not run</g) ?? []).length).to.equal(notRun);
+  });
+
+  it("opens in headless Chromium with its plot drawn, no console error and no network request", async function () {
+    const chromium = process.env["CHROMIUM"] ?? "/usr/bin/chromium";
+    if (!fs.existsSync(chromium)) {
+      console.warn(`      (skipped: no Chromium at ${chromium}; make test installs it on Debian as root)`);
+      this.skip();
+    }
+    const { chromium: pw } = await import("playwright-core");
+    const browser = await pw.launch({
+      executablePath: chromium,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    try {
+      for (const page of ["00-tour.html", "index.html"]) {
+        const p = await browser.newPage();
+        const errors: string[] = [];
+        const requests: string[] = [];
+        p.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+        p.on("pageerror", (e) => errors.push(String(e)));
+        p.on("request", (r) => { if (!/^(file|data|about):/.test(r.url())) requests.push(r.url()); });
+        await p.goto("file://" + path.join(out, page), { waitUntil: "load" });
+        if (page === "00-tour.html") {
+          const marks = await p.locator("svg.marks path[aria-roledescription='line mark']").count();
+          expect(marks, "line marks drawn").to.be.greaterThan(0);
+          const box = await p.locator("svg.marks").first().boundingBox();
+          expect(box?.width ?? 0).to.be.greaterThan(100);
+        }
+        expect(errors, `${page} console errors`).to.deep.equal([]);
+        expect(requests, `${page} network requests`).to.deep.equal([]);
+        await p.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("writes each table as CSV next to its report", () => {
+    const csv = path.join(out, "data", "00-tour", "tour-dpo-log.csv");
+    expect(fs.existsSync(csv)).to.equal(true);
+    expect(fs.readFileSync(csv, "utf8").split("\n")[0]).to.contain("rewards/margins");
+  });
+});
+
+describe("make reports behaviour", function () {
+  this.timeout(10 * 60 * 1000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rlhf-runner-"));
+  const nbDir = path.join(dir, "notebooks");
+  const out = path.join(dir, "reports");
+  const dist = JSON.stringify(path.join(ROOT, "dist"));
+  const notebook = (code: string) =>
+    JSON.stringify({
+      cells: [
+        { cell_type: "markdown", id: "a", metadata: {}, source: ["# Probe"] },
+        { cell_type: "code", id: "b", metadata: {}, execution_count: null, outputs: [], source: [code] },
+      ],
+      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    });
+  fs.mkdirSync(nbDir, { recursive: true });
+
+  it("executes a changed notebook, then skips it when nothing changed", () => {
+    fs.writeFileSync(path.join(nbDir, "probe.ipynb"), notebook(`import * as rl from ${dist};\nconsole.log("mean", rl.mean([1, 2, 3]));`));
+    const first = runReports(["--quick", "--notebooks", nbDir, "--out", out]);
+    expect(first.status, first.stdout + first.stderr).to.equal(0);
+    expect(first.stdout).to.contain("probe: done");
+    expect(fs.readFileSync(path.join(out, "probe.html"), "utf8")).to.contain("mean 2");
+    const second = runReports(["--quick", "--notebooks", nbDir, "--out", out]);
+    expect(second.status).to.equal(0);
+    expect(second.stdout).to.contain("probe: up to date, not executed");
+    expect(second.stdout).to.not.contain("executing");
+  });
+
+  it("fails loudly on a broken cell, naming the notebook and the error, and keeps the previous report", () => {
+    const before = fs.readFileSync(path.join(out, "probe.html"), "utf8");
+    fs.writeFileSync(path.join(nbDir, "probe.ipynb"), notebook(`const x: number = "not a number";`));
+    const r = runReports(["--quick", "--notebooks", nbDir, "--out", out]);
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.contain("ERROR in notebook probe.ipynb, code cell 1/1");
+    expect(r.stderr).to.contain("not assignable to type 'number'");
+    expect(r.stderr).to.match(/notebook\(s\) failed: probe/);
+    expect(fs.readFileSync(path.join(out, "probe.html"), "utf8")).to.equal(before);
+  });
+});
