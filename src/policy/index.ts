@@ -1,1 +1,2 @@
 export * from "./tabular";
+export * from "./mlp";

@@ -18,7 +18,7 @@ export class TabularPolicy {
     if (logits.length === 0 || nA < 1 || logits.some((row) => row.length !== nA)) {
       throw new ConfigError("logits", `${logits.length} rows`, "a non-empty rectangular table");
     }
-    this.logits = tf.variable(tf.tensor2d(logits), trainable);
+    this.logits = tf.tidy(() => tf.variable(tf.tensor2d(logits), trainable));
   }
 
   /** A policy whose probabilities are `probs` (rows sum to 1; zeros become logit −30). */

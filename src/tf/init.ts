@@ -14,11 +14,11 @@ export function glorotNormal(rng: Rng, fanIn: number, fanOut: number): Float32Ar
 }
 
 /** A trainable [fanIn, fanOut] weight variable, Glorot-normal initialised from `rng`. */
-export function glorotVariable(rng: Rng, fanIn: number, fanOut: number, name?: string): tf.Variable {
-  return tf.variable(tf.tensor2d(glorotNormal(rng, fanIn, fanOut), [fanIn, fanOut]), true, name);
+export function glorotVariable(rng: Rng, fanIn: number, fanOut: number, trainable = true): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.tensor2d(glorotNormal(rng, fanIn, fanOut), [fanIn, fanOut]), trainable));
 }
 
 /** A trainable variable filled with a constant (biases: 0). */
-export function constantVariable(shape: number[], value = 0, name?: string): tf.Variable {
-  return tf.variable(tf.fill(shape, value), true, name);
+export function constantVariable(shape: number[], value = 0, trainable = true): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.fill(shape, value), trainable));
 }

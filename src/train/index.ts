@@ -5,3 +5,5 @@ export * from "./kl-controller";
 export * from "./tabular-dpo";
 export * from "./tabular-pg";
 export * from "./tabular-ppo";
+export * from "./best-of-n";
+export * from "./reward-model";
