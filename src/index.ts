@@ -15,3 +15,4 @@ export * from "./tf/backend";
 export * from "./policy/tabular";
 export * from "./train/closed-form";
 export * from "./train/tabular-dpo";
+export * from "./experiment";

@@ -1,0 +1,96 @@
+/**
+ * Running a condition over seeds and summarising it: what every claim notebook shares.
+ * Each seed gets its own root `Rng`, so conditions run with the same seeds are paired
+ * (same queries, same initial draws) and differences between them can be taken per seed.
+ */
+import { Rng } from "../rng";
+import { meanCI, type Interval } from "../stats";
+import type { Row } from "../plot/spec";
+import { ConfigError } from "../errors";
+
+/** Called after each finished unit of work (seed × condition), e.g. to update a progress line. */
+export type OnProgress = (done: number, total: number, label: string) => void;
+
+/** The seeds of a run: `count` seeds starting at `first` (1, 2, 3, … by default). */
+export function seedList(count: number, first = 1): number[] {
+  if (!Number.isInteger(count) || count < 1) throw new ConfigError("seed count", count, "an integer ≥ 1");
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
+/**
+ * Runs `run(rng, seed)` for every seed of every condition; returns one row per
+ * (condition, seed) with the condition's name and the seed added.
+ */
+export async function runConditions<C extends { name: string }>(
+  conditions: readonly C[],
+  seeds: readonly number[],
+  run: (condition: C, rng: Rng, seed: number) => Promise<Row | Row[]> | Row | Row[],
+  onProgress?: OnProgress,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  const total = conditions.length * seeds.length;
+  let done = 0;
+  for (const c of conditions) {
+    for (const seed of seeds) {
+      const out = await run(c, Rng.fromSeed(seed), seed);
+      for (const r of Array.isArray(out) ? out : [out]) rows.push({ condition: c.name, seed, ...r });
+      onProgress?.(++done, total, `${c.name}, seed ${seed}`);
+    }
+  }
+  return rows;
+}
+
+/**
+ * Means and 95% intervals of `metrics` per group of `by` fields: one row per group with
+ * `<metric>` (mean), `<metric>_lo`, `<metric>_hi` and `n`.
+ */
+export function summarise(rows: readonly Row[], by: readonly string[], metrics: readonly string[]): Row[] {
+  const groups = new Map<string, { key: Row; values: Map<string, number[]> }>();
+  for (const r of rows) {
+    const key: Row = {};
+    for (const b of by) key[b] = r[b] ?? null;
+    const k = JSON.stringify(key);
+    let g = groups.get(k);
+    if (!g) {
+      g = { key, values: new Map(metrics.map((m) => [m, []])) };
+      groups.set(k, g);
+    }
+    for (const m of metrics) {
+      const v = r[m];
+      if (typeof v === "number" && Number.isFinite(v)) g.values.get(m)!.push(v);
+    }
+  }
+  return [...groups.values()].map(({ key, values }) => {
+    const out: Row = { ...key };
+    let n = 0;
+    for (const m of metrics) {
+      const xs = values.get(m)!;
+      n = Math.max(n, xs.length);
+      if (xs.length === 0) {
+        out[m] = null;
+        continue;
+      }
+      const ci: Interval = meanCI(xs);
+      out[m] = ci.estimate;
+      out[`${m}_lo`] = Number.isFinite(ci.lo) ? ci.lo : ci.estimate;
+      out[`${m}_hi`] = Number.isFinite(ci.hi) ? ci.hi : ci.estimate;
+    }
+    out["n"] = n;
+    return out;
+  });
+}
+
+/**
+ * Linear interpolation of y at x = `at` along a curve given by points sorted or not;
+ * returns null when `at` lies outside the curve's x range (no extrapolation).
+ * Used to compare conditions at matched KL rather than matched β.
+ */
+export function interpolateAt(points: readonly { x: number; y: number }[], at: number): number | null {
+  const p = [...points].filter((q) => Number.isFinite(q.x) && Number.isFinite(q.y)).sort((a, b) => a.x - b.x);
+  if (p.length === 0 || at < p[0]!.x || at > p[p.length - 1]!.x) return null;
+  for (let i = 1; i < p.length; i++) {
+    const a = p[i - 1]!, b = p[i]!;
+    if (at <= b.x) return b.x === a.x ? (a.y + b.y) / 2 : a.y + ((b.y - a.y) * (at - a.x)) / (b.x - a.x);
+  }
+  return p[p.length - 1]!.y;
+}
