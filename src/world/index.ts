@@ -13,3 +13,4 @@ export * from "./exact";
 export * from "./metrics";
 export * from "./pretty";
 export * from "./analysis";
+export * from "./bench";
