@@ -1,2 +1,3 @@
 export * from "./tabular";
 export * from "./mlp";
+export * from "./token-policy";

@@ -7,3 +7,6 @@ export * from "./tabular-pg";
 export * from "./tabular-ppo";
 export * from "./best-of-n";
 export * from "./reward-model";
+export * from "./pretrain";
+export * from "./dpo";
+export * from "./ppo";

@@ -93,7 +93,7 @@ export function trainTabularPpo(
 ): Record<string, number>[] {
   const cfg = tabularPpoConfig(overrides);
   const opt = makeOptimizer(cfg.optimizer, cfg.learningRate);
-  const values = tf.variable(tf.zeros([policy.numContexts]), true, undefined);
+  const values = tf.tidy(() => tf.variable(tf.zeros([policy.numContexts]), true));
   const kl = makeKlController(cfg.beta, cfg.adaptiveKl);
   const klFn = KL_ESTIMATORS_PLAIN[cfg.klEstimator];
   const refP = ref.probs();

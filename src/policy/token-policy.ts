@@ -1,0 +1,232 @@
+/**
+ * The autoregressive token policy: a small MLP from
+ *   [contextFeatures(query), stateFeatures(parser state of the prefix), one-hot position]
+ * to logits over the vocabulary. Because it is Markov in (context, position, state), its
+ * whole behaviour is a finite table, which {@link TokenPolicy.policyTable} evaluates in one
+ * batched forward pass so the world's exact dynamic programmes can use it.
+ *
+ * Sequences are token arrays ending with the end token or at `maxLen` tokens. Sampling
+ * happens on the JS side from a passed-in Rng (never tf.random). Anything that crosses the
+ * module boundary is plain numbers, except the tensor methods meant for trainers
+ * (`tokenLogProbs`, `sequenceLogProbs`, `logits`), which must be called inside tf.tidy.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { Rng } from "../rng";
+import type { ContextSpace, SequenceSpace } from "../space";
+import { Mlp } from "./mlp";
+import { oneHot } from "./tabular";
+import { ConfigError } from "../errors";
+
+/** Sequences encoded for a forward pass: one feature row per (sequence, position) slot. */
+export interface EncodedBatch {
+  /** Number of sequences. */
+  n: number;
+  /** Slots per sequence (= maxLen). */
+  t: number;
+  /** Features, row-major [n·t, inputDim]; zero rows for padding. */
+  x: Float32Array;
+  /** Token at each slot (0 for padding). */
+  tokens: Int32Array;
+  /** 1 for real tokens, 0 for padding. */
+  mask: Float32Array;
+  /** Number of real tokens per sequence. */
+  lengths: number[];
+}
+
+export class TokenPolicy<C, S> {
+  readonly net: Mlp;
+  readonly inputDim: number;
+  private readonly ctxCache = new Map<C, number[]>();
+
+  /**
+   * @param hidden hidden layer widths (default [64, 64])
+   * @param rng    the "init" stream (null only for copies)
+   */
+  constructor(
+    readonly space: SequenceSpace<S>,
+    readonly contextSpace: ContextSpace<C>,
+    readonly hidden: readonly number[] = [64, 64],
+    rng: Rng | null,
+    trainable = true,
+    net?: Mlp,
+  ) {
+    this.inputDim = contextSpace.contextDim + space.stateDim + space.maxLen;
+    this.net = net ?? new Mlp([this.inputDim, ...hidden, space.vocabSize], rng, trainable);
+    if (this.net.sizes[0] !== this.inputDim) throw new ConfigError("net.sizes[0]", this.net.sizes[0], `= inputDim ${this.inputDim}`);
+  }
+
+  /** Trainable variables. */
+  get variables(): tf.Variable[] {
+    return this.net.variables;
+  }
+
+  /** A frozen (non-trainable) copy with the same weights: the reference policy. */
+  frozenCopy(): TokenPolicy<C, S> {
+    return new TokenPolicy(this.space, this.contextSpace, this.hidden, null, false, this.net.copy(false));
+  }
+
+  /** A trainable copy (start fine-tuning from a pretrained base without touching it). */
+  trainableCopy(): TokenPolicy<C, S> {
+    return new TokenPolicy(this.space, this.contextSpace, this.hidden, null, true, this.net.copy(true));
+  }
+
+  /** Context features (cached per context object). */
+  contextFeatures(c: C): number[] {
+    let f = this.ctxCache.get(c);
+    if (!f) {
+      f = this.contextSpace.contextFeatures(c);
+      this.ctxCache.set(c, f);
+    }
+    return f;
+  }
+
+  /** Writes the input row for (context, position, state) into `out` at `offset`. */
+  private writeRow(out: Float32Array, offset: number, cf: number[], pos: number, s: S): void {
+    out.set(cf, offset);
+    out.set(this.space.stateFeatures(s), offset + cf.length);
+    out[offset + cf.length + this.space.stateDim + pos] = 1;
+  }
+
+  /** Encodes sequences for `tokenLogProbs`; tokens after the end token or past maxLen are ignored. */
+  encode(contexts: readonly C[], sequences: readonly (readonly number[])[]): EncodedBatch {
+    const n = sequences.length;
+    const t = this.space.maxLen;
+    const D = this.inputDim;
+    const x = new Float32Array(n * t * D);
+    const tokens = new Int32Array(n * t);
+    const mask = new Float32Array(n * t);
+    const lengths: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const cf = this.contextFeatures(contexts[i]!);
+      let s = this.space.initialState();
+      const seq = sequences[i]!;
+      let len = 0;
+      for (let p = 0; p < t && p < seq.length; p++) {
+        const tok = seq[p]!;
+        this.writeRow(x, (i * t + p) * D, cf, p, s);
+        tokens[i * t + p] = tok;
+        mask[i * t + p] = 1;
+        len++;
+        if (tok === this.space.endToken) break;
+        s = this.space.step(s, tok);
+      }
+      lengths.push(len);
+    }
+    return { n, t, x, tokens, mask, lengths };
+  }
+
+  /** Logits for every slot, [n·t, vocab]. Call inside tidy. */
+  logits(b: EncodedBatch): tf.Tensor2D {
+    return this.net.apply(tf.tensor2d(b.x, [b.n * b.t, this.inputDim]));
+  }
+
+  /** Log-probability of each token, [n, t], 0 at padding. Call inside tidy. */
+  tokenLogProbs(b: EncodedBatch, logits?: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const lp = tf.logSoftmax(logits ?? this.logits(b));
+      const picked = tf.sum(tf.mul(lp, oneHot(b.tokens, this.space.vocabSize)), 1);
+      return tf.reshape(tf.mul(picked, tf.tensor1d(b.mask)), [b.n, b.t]) as tf.Tensor2D;
+    });
+  }
+
+  /** Log-probability of each whole sequence, [n]. Call inside tidy. */
+  sequenceLogProbs(b: EncodedBatch): tf.Tensor1D {
+    return tf.tidy(() => tf.sum(this.tokenLogProbs(b), 1) as tf.Tensor1D);
+  }
+
+  /** Plain-number log-probabilities: per sequence and per token. */
+  logProbsOf(contexts: readonly C[], sequences: readonly (readonly number[])[]): { sequence: number[]; tokens: number[][] } {
+    if (sequences.length === 0) return { sequence: [], tokens: [] };
+    const b = this.encode(contexts, sequences);
+    const t = tf.tidy(() => this.tokenLogProbs(b));
+    const flat = t.dataSync();
+    t.dispose();
+    const tokens = b.lengths.map((len, i) => Array.from(flat.subarray(i * b.t, i * b.t + len)));
+    return { sequence: tokens.map((row) => row.reduce((a, c) => a + c, 0)), tokens };
+  }
+
+  /** Next-token probabilities for a batch of (context, position, state) rows, as plain arrays. */
+  nextTokenProbs(rows: readonly { context: C; position: number; state: S }[]): Float32Array[] {
+    if (rows.length === 0) return [];
+    const D = this.inputDim;
+    const x = new Float32Array(rows.length * D);
+    rows.forEach((r, i) => this.writeRow(x, i * D, this.contextFeatures(r.context), r.position, r.state));
+    const p = tf.tidy(() => tf.softmax(this.net.apply(tf.tensor2d(x, [rows.length, D]))));
+    const flat = p.dataSync() as Float32Array;
+    p.dispose();
+    const V = this.space.vocabSize;
+    return rows.map((_, i) => flat.slice(i * V, (i + 1) * V));
+  }
+
+  /** Samples one sequence per context, batched over contexts, drawing tokens from `rng`. */
+  sample(rng: Rng, contexts: readonly C[]): number[][] {
+    const seqs: number[][] = contexts.map(() => []);
+    const states: S[] = contexts.map(() => this.space.initialState());
+    let active = contexts.map((_, i) => i);
+    for (let pos = 0; pos < this.space.maxLen && active.length > 0; pos++) {
+      const probs = this.nextTokenProbs(active.map((i) => ({ context: contexts[i]!, position: pos, state: states[i]! })));
+      const still: number[] = [];
+      active.forEach((i, k) => {
+        const tok = rng.categorical(probs[k]!);
+        seqs[i]!.push(tok);
+        if (tok !== this.space.endToken) {
+          states[i] = this.space.step(states[i]!, tok);
+          still.push(i);
+        }
+      });
+      active = still;
+    }
+    return seqs;
+  }
+
+  /**
+   * The policy as a plain-number table (context, position, state) → next-token probabilities.
+   * All (context, position, state) combinations reachable from the initial state are
+   * evaluated in one forward pass; anything else (e.g. states after the end token, which the
+   * exact DP never visits) is computed on demand.
+   */
+  policyTable(contexts: readonly C[]): (context: C, position: number, state: S) => number[] {
+    const sp = this.space;
+    // Reachable (position, state) pairs do not depend on the context.
+    const layers: S[][] = [];
+    let frontier = new Map<string, S>([[sp.key(sp.initialState()), sp.initialState()]]);
+    for (let pos = 0; pos < sp.maxLen; pos++) {
+      layers.push([...frontier.values()]);
+      const next = new Map<string, S>();
+      for (const s of frontier.values()) {
+        for (let t = 0; t < sp.vocabSize; t++) {
+          if (t === sp.endToken) continue;
+          const ns = sp.step(s, t);
+          next.set(sp.key(ns), ns);
+        }
+      }
+      frontier = next;
+    }
+    const rows: { context: C; position: number; state: S }[] = [];
+    for (const c of contexts) layers.forEach((states, pos) => states.forEach((state) => rows.push({ context: c, position: pos, state })));
+    const cache = new Map<string, number[]>();
+    const ctxKey = (c: C) => this.contextFeatures(c).join(",");
+    const keyOf = (c: C, pos: number, s: S) => `${ctxKey(c)}|${pos}|${sp.key(s)}`;
+    const probs = this.nextTokenProbs(rows);
+    rows.forEach((r, i) => cache.set(keyOf(r.context, r.position, r.state), Array.from(probs[i]!)));
+    return (c, pos, s) => {
+      const k = keyOf(c, pos, s);
+      let p = cache.get(k);
+      if (!p) {
+        p = Array.from(this.nextTokenProbs([{ context: c, position: pos, state: s }])[0]!);
+        cache.set(k, p);
+      }
+      return renormalise(p);
+    };
+  }
+
+  dispose(): void {
+    this.net.dispose();
+  }
+}
+
+/** Float32 softmax rows can sum to 1 ± 1e-7; renormalise in float64 for exact DPs. */
+function renormalise(p: number[]): number[] {
+  const z = p.reduce((a, b) => a + b, 0);
+  return p.map((x) => x / z);
+}
