@@ -378,16 +378,16 @@ export function validatePopulation(p: PopulationConfig, prefix = "population"): 
   }
 }
 
-function deepMerge(base: unknown, over: unknown): unknown {
+function deepMerge(base: unknown, over: unknown, path = ""): unknown {
   if (over === undefined) return clone(base);
   if (over === null || typeof over !== "object" || Array.isArray(over)) return clone(over);
   if (base === null || typeof base !== "object" || Array.isArray(base)) return clone(over);
   const out: Record<string, unknown> = {};
   const b = base as Record<string, unknown>;
   const o = over as Record<string, unknown>;
-  for (const key of Object.keys(b)) out[key] = deepMerge(b[key], o[key]);
+  for (const key of Object.keys(b)) out[key] = deepMerge(b[key], o[key], path ? `${path}.${key}` : key);
   for (const key of Object.keys(o)) {
-    if (!(key in b)) throw new ConfigError(key, o[key], "a known config field");
+    if (!(key in b)) throw new ConfigError(path ? `${path}.${key}` : key, o[key], `a known config field (one of ${Object.keys(b).join(", ")})`);
   }
   return out;
 }

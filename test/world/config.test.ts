@@ -48,6 +48,7 @@ describe("world/config", () => {
     expectConfigError(() => makeWorldConfig({ population: { detect: { lo: 0.8, hi: 0.2 } } }), "population.detect.hi");
     expectConfigError(() => makeWorldConfig({ levels: [{ name: "x", prob: 0.5, accuracy: 0.9 }], corpus: { hedgeByLevel: [0], evidenceByLevel: [0] } }), /levels/);
     expectConfigError(() => makeWorldConfig({ nonsense: 3 } as never), "nonsense");
+    expectConfigError(() => makeWorldConfig({ belief: { biases: { greed: false } } } as never), "belief.biases.greed");
   });
 
   it("requires the model to out-guess the rater where they disagree, unless told otherwise", () => {
