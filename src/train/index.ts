@@ -10,3 +10,5 @@ export * from "./reward-model";
 export * from "./pretrain";
 export * from "./dpo";
 export * from "./ppo";
+export * from "./experiments";
+export * from "./world-adapter";

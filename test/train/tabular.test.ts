@@ -7,6 +7,7 @@ import { bradleyTerryPairs, trainTabularDpo, tabularDpoConfig } from "../../src/
 import { trainTabularPg, tabularPgConfig } from "../../src/train/tabular-pg";
 import { trainTabularPpo, tabularPpoConfig } from "../../src/train/tabular-ppo";
 import { ConfigError, NonFiniteError } from "../../src/errors";
+import { tabularConvergenceTraces, betaSweepTabular } from "../../src/train/experiments";
 
 const REF = [0.4, 0.3, 0.2, 0.1];
 const R = [1, 0, 2, -1];
@@ -146,5 +147,19 @@ describe("tabular configs and failures", () => {
     };
     expect(tvOf("k1")).to.be.lessThan(0.02);
     expect(tvOf("k3")).to.be.greaterThan(0.05);
+  });
+});
+
+describe("notebook 02 library functions", () => {
+  before(setupBackend);
+  it("convergence traces end within TV 0.02 of each method's closed form", () => {
+    const rows = tabularConvergenceTraces(REF, R, BETA, Rng.fromSeed(1), 200);
+    for (const m of ["dpo", "ipo", "pg", "ppo"]) {
+      const last = rows.filter((r) => r.method === m).at(-1)!;
+      expect(last.tv, m).to.be.lessThan(0.02);
+    }
+    const sweep = betaSweepTabular(REF, R, [4, 1, 0.25]);
+    expect(sweep[2]!.kl).to.be.greaterThan(sweep[0]!.kl);
+    expect(sweep[2]!.proxy).to.be.greaterThan(sweep[0]!.proxy);
   });
 });

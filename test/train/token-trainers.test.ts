@@ -147,7 +147,7 @@ describe("token trainers on a toy space", () => {
       expectNoLeak(() => dpoStep(p, opt, pairs, rl.chosen, rl.rejected, { lossType: "sigmoid", beta: 0.1, epsilon: 0, clipNorm: 1 }), "dpoStep");
       const ro = collectRollout(p, ref, value, sampleCtx(Rng.fromSeed(3), 32), (_c, o) => o.map(goodCount), 0.1, { klEstimator: "k1", gamma: 1, lambda: 0.95 }, Rng.fromSeed(4));
       expectNoLeak(() => ppoStep(p, value, opt, ro, Array.from({ length: 16 }, (_, i) => i), { clipRange: 0.2, clipRangeValue: 0.2, vfCoef: 0.5, entCoef: 0.01, clipNorm: 1 }), "ppoStep");
-      expectNoLeak(() => collectRollout(p, ref, value, [0, 1], (_c, o) => o.map(goodCount), 0.1, { klEstimator: "k3", gamma: 1, lambda: 0.95 }, Rng.fromSeed(4)), "collectRollout");
+      expectNoLeak(() => collectRollout(p, ref, value, [0, 1] as ToyContext[], (_c, o) => o.map(goodCount), 0.1, { klEstimator: "k3", gamma: 1, lambda: 0.95 }, Rng.fromSeed(4)), "collectRollout");
       const tp = TabularPolicy.fromProbs([[0.5, 0.5]]), tr = tp.frozenCopy();
       expectNoLeak(() => trainTabularPpo(tp, tr, [[1, 0]], { iterations: 1, batchSize: 16, minibatches: 2 }, Rng.fromSeed(1)), "tabular PPO iteration");
       tp.dispose();

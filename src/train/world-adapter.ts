@@ -1,0 +1,49 @@
+/**
+ * The glue between the world (src/world, plain numbers) and the token trainers: the
+ * human corpus as documents, the pretrained base model, and the policy as the world's
+ * `PolicyTable` for exact metrics.
+ */
+import { Rng } from "../rng";
+import { TokenPolicy } from "../policy/token-policy";
+import { sampleCorpus, type World, type Context, type ParseState, type PolicyTable } from "../world";
+import { pretrain, crossEntropy, PretrainConfig, Document } from "./pretrain";
+
+/** `n` corpus documents (context + tokens; the truth is dropped: the policy never sees it). */
+export function worldDocuments(world: World, n: number, rng: Rng): Document<Context>[] {
+  return sampleCorpus(world, n, rng).map((d) => ({ context: d.query.context, tokens: d.tokens }));
+}
+
+export interface BaseModelOptions {
+  /** Training documents. */
+  trainDocs: number;
+  /** Held-out documents. */
+  heldOutDocs: number;
+  /** Hidden widths of the policy MLP. */
+  hidden: number[];
+  /** Pretraining config overrides. */
+  pretrain: Partial<PretrainConfig>;
+}
+
+export const BASE_MODEL_DEFAULTS: BaseModelOptions = { trainDocs: 20000, heldOutDocs: 2000, hidden: [64, 64], pretrain: {} };
+
+/**
+ * Pretrains the base model on the world's corpus. Streams forked from `rng`: "init",
+ * "corpus/train", "corpus/heldout", "pretrain". The caller owns (and disposes) the policy.
+ */
+export function pretrainBaseModel(
+  world: World,
+  options: Partial<BaseModelOptions>,
+  rng: Rng,
+): { policy: TokenPolicy<Context, ParseState>; logs: Record<string, number>[]; heldOutLoss: number; heldOut: Document<Context>[] } {
+  const o = { ...BASE_MODEL_DEFAULTS, ...options };
+  const policy = new TokenPolicy<Context, ParseState>(world.space, world.contextSpace, o.hidden, rng.fork("init"));
+  const train = worldDocuments(world, o.trainDocs, rng.fork("corpus/train"));
+  const heldOut = worldDocuments(world, o.heldOutDocs, rng.fork("corpus/heldout"));
+  const logs = pretrain(policy, train, heldOut, o.pretrain, rng.fork("pretrain"));
+  return { policy, logs, heldOutLoss: crossEntropy(policy, heldOut), heldOut };
+}
+
+/** The policy as the world's exact `PolicyTable` over all of the world's contexts. */
+export function worldPolicyTable(policy: TokenPolicy<Context, ParseState>, world: World): PolicyTable {
+  return policy.policyTable(world.contexts);
+}
