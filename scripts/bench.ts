@@ -37,17 +37,43 @@ function mlpJob(rng: Rng, steps: number): JobResult {
   return { job: "MLP 16-64-64-1", detail: "batch 256, Adam", stepsPerSecond: steps / secs };
 }
 
+/**
+ * The world's figures (src/world/bench.ts exports `benchWorld`, a plain function): rater
+ * comparisons per second, and exact enumerations of the default world per second. The
+ * world uses no tensors, so these are the same job under every backend (a sanity check on
+ * the machine's load as much as a figure).
+ */
+function worldJobs(benchWorld: WorldBenchFn): JobResult[] {
+  benchWorld(undefined, 2000, 1); // warm-up (JIT), discarded
+  const runs = 3;
+  let comparisons = 0;
+  let ms = 0;
+  let shape = "";
+  for (let i = 0; i < runs; i++) {
+    const b = benchWorld(undefined, 20000, i);
+    comparisons += b.comparisonsPerSecond / runs;
+    ms += b.exactEnumerationMs / runs;
+    shape = `${b.contexts} contexts × ${b.states} states`;
+  }
+  return [
+    { job: "world: rater comparisons", detail: "rater, query, 2 outputs, judge", stepsPerSecond: comparisons },
+    { job: "world: exact enumeration", detail: `runs; ${shape}`, stepsPerSecond: 1000 / ms },
+  ];
+}
+type WorldBenchFn = typeof import("../src/world/bench").benchWorld;
+
 /** Extra jobs registered by the library's areas (world, trainers) once they exist. */
 async function extraJobs(rng: Rng): Promise<JobResult[]> {
   const out: JobResult[] = [];
   for (const mod of ["../src/train/bench", "../src/world/bench"]) {
-    let m: { benchJobs?: (rng: Rng) => Promise<JobResult[]> | JobResult[] };
+    let m: { benchJobs?: (rng: Rng) => Promise<JobResult[]> | JobResult[]; benchWorld?: WorldBenchFn };
     try {
       m = (await import(mod)) as typeof m;
     } catch {
       continue;
     }
     if (m.benchJobs) out.push(...(await m.benchJobs(rng.fork(mod))));
+    else if (m.benchWorld) out.push(...worldJobs(m.benchWorld));
   }
   return out;
 }
