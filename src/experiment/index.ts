@@ -1,1 +1,2 @@
 export * from "./seeds";
+export * from "./world-runs";
