@@ -1,0 +1,2 @@
+export * from "./soft-optimal";
+export * from "./no-power-seeking";
