@@ -8,6 +8,20 @@ import { klTilt, klDivergence, expectation, softmaxPlain, totalVariation } from 
 import { bradleyTerryPairs, trainTabularDpo } from "./tabular-dpo";
 import { trainTabularPg } from "./tabular-pg";
 import { trainTabularPpo } from "./tabular-ppo";
+import { RewardModel, type Comparison, type RewardModelConfig } from "./reward-model";
+import { contextSampler, pairLabeler, type BaseModel } from "../experiment/world-runs";
+import {
+  believedUtility,
+  meanRaterParams,
+  trueUtility,
+  OUTPUT_TYPES,
+  type Context,
+  type Meaning,
+  type ParseState,
+  type PopulationConfig,
+  type World,
+} from "../world";
+import { linearFit } from "../stats";
 
 /**
  * IPO's population optimum for Bradley–Terry preferences P_ij = σ(r_i − r_j) with pairs
@@ -88,3 +102,163 @@ export function betaSweepTabular(
 }
 
 export { totalVariation };
+
+/** The reward model's input for an output: context features ⊕ final parser-state features (its meaning). */
+export function rewardFeatures(world: World, context: Context, tokens: readonly number[]): number[] {
+  return meaningFeatures(world, context, world.space.parse(tokens).state);
+}
+
+function meaningFeatures(world: World, context: Context, state: ParseState): number[] {
+  return [...world.contextSpace.contextFeatures(context), ...world.space.stateFeatures(state)];
+}
+
+/** Expected believed utility (population's mean rater) and expected true utility of a meaning in a context. */
+function expectedUtilities(world: World, population: PopulationConfig, context: Context, m: Meaning): { believed: number; true: number } {
+  const params = meanRaterParams(population);
+  const post = world.entries[context.index]!.truthPosterior;
+  let b = 0, u = 0;
+  post.forEach((p, t) => {
+    if (p === 0) return;
+    b += p * believedUtility(world.config, params, context, t, m);
+    u += p * trueUtility(world.config, t, m);
+  });
+  return { believed: b, true: u };
+}
+
+export interface RewardModelStudyOptions {
+  /** Comparisons (pairs of base-model samples) labelled by the population to train on. */
+  trainPairs: number;
+  /** Held-out pairs drawn the same way (pairs with identical meanings are dropped). */
+  heldOutPairs: number;
+  /** Reward-model config overrides. */
+  rewardModel: Partial<RewardModelConfig>;
+}
+
+/** Held-out agreement of the reward model (and of the rater's own labels) with each kind of label. */
+export interface RewardModelAccuracyRow {
+  /** Which labels the predictions are scored against. */
+  labels: "rater (sampled)" | "oracle (sampled truth)" | "rater's expected preference" | "expected true utility";
+  /** Share of held-out pairs where the reward model prefers the labelled side (ties in the labels skipped). */
+  rewardModel: number;
+  /** The same for the rater's own sampled label used as the prediction (NaN against itself). */
+  raterLabel: number;
+  /** Pairs scored. */
+  n: number;
+}
+
+/** Mean reward-model score of a canonical output type against its exact believed and true utility. */
+export interface OutputTypeScoreRow {
+  outputType: string;
+  /** Reward-model score averaged over contexts (by their probability). */
+  rmScore: number;
+  /** Expected believed utility at the population's mean rater. */
+  believed: number;
+  /** Expected true utility. */
+  true: number;
+}
+
+export interface RewardModelStudy {
+  accuracy: RewardModelAccuracyRow[];
+  byType: OutputTypeScoreRow[];
+  /** R² of RM score on believed and on true utility over (context, output type) cells. */
+  fit: { r2Believed: number; r2True: number; cells: number };
+  /** Comparisons used for training (after skipped/"equal" labels are dropped). */
+  trainComparisons: number;
+  /** Training log of the reward model. */
+  logs: Record<string, number>[];
+}
+
+/**
+ * What a Bradley–Terry reward model learns from rater comparisons of base-model samples:
+ * held-out accuracy against the labelling population's fresh labels, the oracle's labels
+ * (truth drawn from the context's posterior), and the two noise-free preferences (sign of
+ * the expected believed utility difference at the mean rater, sign of the expected true
+ * utility difference); and its mean score per canonical output type next to that type's
+ * believed and true utility. Streams: "train", "heldout", "rm", "labels/*".
+ */
+export function rewardModelStudy(
+  world: World,
+  base: BaseModel,
+  population: PopulationConfig,
+  options: RewardModelStudyOptions,
+  rng: Rng,
+): RewardModelStudy {
+  const sampleCtx = contextSampler(world);
+  const rater = pairLabeler(world, { kind: "population", population });
+  const oracle = pairLabeler(world, { kind: "oracle" });
+  const draw = (n: number, r: Rng) => {
+    const contexts = sampleCtx(r.fork("contexts"), n);
+    const a = base.reference.sample(r.fork("a"), contexts);
+    const b = base.reference.sample(r.fork("b"), contexts);
+    return contexts.map((c, i) => ({ context: c, a: a[i]!, b: b[i]! }));
+  };
+  // Training comparisons: rater labels only.
+  const trainRng = rng.fork("train");
+  const trainLab = trainRng.fork("labels");
+  const data: Comparison[] = [];
+  for (const p of draw(options.trainPairs, trainRng)) {
+    const y = rater(p.context, p.a, p.b, trainLab);
+    if (y === null) continue;
+    data.push({ a: rewardFeatures(world, p.context, p.a), b: rewardFeatures(world, p.context, p.b), label: y });
+  }
+  const { model, logs } = RewardModel.train(data, options.rewardModel, rng.fork("rm"));
+  try {
+    // Held-out pairs with different meanings.
+    const hRng = rng.fork("heldout");
+    const held = draw(options.heldOutPairs, hRng).filter((p) => world.space.parse(p.a).state !== world.space.parse(p.b).state);
+    const rLab = hRng.fork("labels/rater"), oLab = hRng.fork("labels/oracle");
+    const tie = (x: number, y: number) => (Math.abs(x - y) < 1e-12 ? 0.5 : x > y ? 1 : 0);
+    const labels: Record<string, number[]> = { rater: [], oracle: [], believed: [], true: [] };
+    for (const p of held) {
+      labels["rater"]!.push(rater(p.context, p.a, p.b, rLab) ?? 0.5);
+      labels["oracle"]!.push(oracle(p.context, p.a, p.b, oLab) ?? 0.5);
+      const ua = expectedUtilities(world, population, p.context, world.space.parse(p.a).meaning);
+      const ub = expectedUtilities(world, population, p.context, world.space.parse(p.b).meaning);
+      labels["believed"]!.push(tie(ua.believed, ub.believed));
+      labels["true"]!.push(tie(ua.true, ub.true));
+    }
+    const pairs = held.map((p) => ({ a: rewardFeatures(world, p.context, p.a), b: rewardFeatures(world, p.context, p.b) }));
+    const acc = model.accuracy(pairs, labels);
+    const agree = (pred: number[], lab: number[]) => {
+      let k = 0, n = 0;
+      lab.forEach((y, i) => {
+        if (y === 0.5 || pred[i] === 0.5) return;
+        n++;
+        if (pred[i] === y) k++;
+      });
+      return n === 0 ? NaN : k / n;
+    };
+    const count = (lab: number[]) => lab.filter((y) => y !== 0.5).length;
+    const names = { rater: "rater (sampled)", oracle: "oracle (sampled truth)", believed: "rater's expected preference", true: "expected true utility" } as const;
+    const accuracy: RewardModelAccuracyRow[] = (Object.keys(names) as (keyof typeof names)[]).map((k) => ({
+      labels: names[k],
+      rewardModel: acc[`accuracy/${k}`]!,
+      raterLabel: k === "rater" ? NaN : agree(labels["rater"]!, labels[k]!),
+      n: count(labels[k]!),
+    }));
+    // Scores by output type.
+    const byType: OutputTypeScoreRow[] = [];
+    const xsB: number[] = [], xsT: number[] = [], ys: number[] = [];
+    for (const type of OUTPUT_TYPES) {
+      const feats = world.entries.map((e) => rewardFeatures(world, e.context, type.build(world, e.context)));
+      const scores = model.score(feats);
+      let w = 0, s = 0, b = 0, u = 0;
+      world.entries.forEach((e, i) => {
+        const m = world.space.parse(type.build(world, e.context)).meaning;
+        const eu = expectedUtilities(world, population, e.context, m);
+        w += e.weight;
+        s += e.weight * scores[i]!;
+        b += e.weight * eu.believed;
+        u += e.weight * eu.true;
+        xsB.push(eu.believed);
+        xsT.push(eu.true);
+        ys.push(scores[i]!);
+      });
+      byType.push({ outputType: type.name, rmScore: s / w, believed: b / w, true: u / w });
+    }
+    const fit = { r2Believed: linearFit(xsB, ys).r2, r2True: linearFit(xsT, ys).r2, cells: ys.length };
+    return { accuracy, byType, fit, trainComparisons: data.length, logs };
+  } finally {
+    model.dispose();
+  }
+}

@@ -12,3 +12,4 @@ export * from "./dpo";
 export * from "./ppo";
 export * from "./experiments";
 export * from "./world-adapter";
+export * from "./world-sweep";
