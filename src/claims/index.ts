@@ -1,3 +1,4 @@
 export * from "./soft-optimal";
 export * from "./no-power-seeking";
+export * from "./deception-survives-rating";
 export * from "./complexity-needs-shaping";
