@@ -1,0 +1,385 @@
+/**
+ * Claim 2 — the reward model learns the rater, and optimising it overshoots (CLAIMS.md;
+ * cubefox's comment on tailcalled's post, LessWrong, 2024-06-10, and the reply).
+ *
+ * Per seed: pretrain a base model; draw pairs of base-model samples and have the typical
+ * rater population label them; fit Bradley–Terry reward models (RMs) on the first N kept
+ * pairs for several N (nested data sets). Each RM scores an output by its meaning (context
+ * features ⊕ final parser-state features, docs/training.md), so its score is a table over
+ * (context, final state) and every optimisation of it can be evaluated exactly:
+ *
+ * - best-of-n, exactly, over the base model's distribution of final states per context
+ *   (KL is then over meanings, a lower bound of the sequence-level KL of best-of-n over
+ *   token sequences; the analytic bound log n − (n−1)/n is reported beside it);
+ * - PPO on the RM (several fixed KL coefficients), and offline DPO on the *same raw rater
+ *   labels* the RM was fit to (several β), both evaluated by exact DP with sequence KL.
+ *
+ * Rows carry the proxy (RM) score gain over the base model, true and rater-believed
+ * utility, the inflation gap and its parts, the deceptive rates, and the RM-versus-rater
+ * disagreement on the policy's own outputs.
+ */
+import { Rng } from "../rng";
+import type { Hypothesis, VerdictStatus } from "../verdict";
+import { decide } from "../verdict";
+import { meanCI, type Interval } from "../stats";
+import type { Row } from "../plot/spec";
+import { RewardModel, type Comparison, type RewardModelConfig } from "../train/reward-model";
+import { bestOfNExact, bestOfNKlBound } from "../train/best-of-n";
+import { trainPpo, type PpoConfig } from "../train/ppo";
+import { trainDpo, type DpoConfig, type Preference } from "../train/dpo";
+import { contextSampler, exactPolicyDistribution, trainBaseModel, interpolateAt } from "../experiment";
+import {
+  believedUtility,
+  exactDistribution,
+  exactMetrics,
+  judgeOracle,
+  meanRaterParams,
+  trueUtility,
+  PRESETS,
+  type Context,
+  type ExactDistribution,
+  type ParseState,
+  type PopulationConfig,
+  type World,
+  type WorldMetrics,
+} from "../world";
+import { recordingLabeler, type JudgedPair } from "./deception-survives-rating";
+import { fitGao, type GaoFit } from "./gao-fit";
+
+export interface OvershootConfig {
+  /** RM training-set sizes (kept rater-labelled pairs; nested prefixes of one draw). */
+  rmPairs: number[];
+  /** The RM size used for PPO and for the DPO comparison (must be one of rmPairs). */
+  indirectionPairs: number;
+  /** Held-out pairs for RM accuracy (vs rater and vs oracle). */
+  heldOutPairs: number;
+  /** Base-model pretraining documents. */
+  trainDocs: number;
+  heldOutDocs: number;
+  /** best-of-n values. */
+  ns: number[];
+  /** Reward-model settings. */
+  rm: Partial<RewardModelConfig>;
+  /** PPO KL coefficients and settings. */
+  ppoBetas: number[];
+  ppo: Partial<PpoConfig>;
+  /** DPO β values and settings. */
+  dpoBetas: number[];
+  dpo: Partial<DpoConfig>;
+  /** The rater population. */
+  population: PopulationConfig;
+}
+
+export const OVERSHOOT_DEFAULTS: OvershootConfig = {
+  rmPairs: [500, 2000, 8000],
+  indirectionPairs: 2000,
+  heldOutPairs: 2000,
+  trainDocs: 8000,
+  heldOutDocs: 1000,
+  ns: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096],
+  rm: { hidden: [32], epochs: 20, learningRate: 0.01, batchSize: 64 },
+  ppoBetas: [0.03, 0.1, 0.3],
+  ppo: { iterations: 40, batchSize: 128, epochs: 2, minibatches: 2, learningRate: 1e-3 },
+  dpoBetas: [0.1, 0.3, 1],
+  dpo: { epochs: 2, batchSize: 64, learningRate: 1e-3 },
+  population: PRESETS.typical.population,
+};
+
+/** Threshold for the overshoot part: true utility at the largest n is below its best by more than this. */
+export const OVERSHOOT_DROP_THRESHOLD = 0.02;
+/** Threshold for the indirection part: inflation gap, PPO-on-RM minus DPO-on-labels, at matched KL. */
+export const INDIRECTION_THRESHOLD = 0;
+
+/**
+ * Main hypothesis: best-of-n on the RM (fit on `indirectionPairs` rater pairs) overshoots:
+ * the true utility at the largest n lies more than 0.02 utility units below the best true
+ * utility along the curve (interval over seeds).
+ */
+export const OVERSHOOT_HYPOTHESIS: Hypothesis = {
+  claim: 2,
+  effect: "best-of-n on the reward model: best true utility along the curve minus true utility at the largest n",
+  direction: "above",
+  threshold: OVERSHOOT_DROP_THRESHOLD,
+  thresholdText: "overshoot > 0.02 utility units, and inflation gap of PPO-on-RM − DPO-on-labels at matched KL > 0",
+};
+
+/** Reward-model scores for every (context, parser state): scores[context.index][state.index]. */
+export type ScoreTable = number[][];
+
+/** The RM input of (context, final state): context features ⊕ state features. */
+export function rmFeatures(world: World, c: Context, s: ParseState): number[] {
+  return [...world.contextSpace.contextFeatures(c), ...world.space.stateFeatures(s)];
+}
+
+/** Scores of `rm` for every context and parser state, in one batch. */
+export function scoreTable(world: World, rm: RewardModel): ScoreTable {
+  const feats: number[][] = [];
+  for (const c of world.contexts) for (const s of world.space.states) feats.push(rmFeatures(world, c, s));
+  const flat = rm.score(feats);
+  const S = world.space.states.length;
+  return world.contexts.map((_, i) => flat.slice(i * S, (i + 1) * S));
+}
+
+/** Per (context, state): expected true and population-believed utility over the truth posterior. */
+export function utilityTables(world: World, population: PopulationConfig): { truth: number[][]; believed: number[][] } {
+  const params = meanRaterParams(population);
+  const truth: number[][] = [], believed: number[][] = [];
+  for (const e of world.entries) {
+    const t: number[] = [], b: number[] = [];
+    for (const s of world.space.states) {
+      const m = world.space.meaning(s);
+      let ut = 0, ub = 0;
+      e.truthPosterior.forEach((p, k) => {
+        if (p === 0) return;
+        ut += p * trueUtility(world.config, k, m);
+        ub += p * believedUtility(world.config, params, e.context, k, m);
+      });
+      t.push(ut);
+      b.push(ub);
+    }
+    truth[e.context.index] = t;
+    believed[e.context.index] = b;
+  }
+  return { truth, believed };
+}
+
+/** E[table] under a distribution (context-weighted). */
+export function expectedScore(dist: ExactDistribution, table: number[][]): number {
+  let s = 0, w = 0;
+  for (const c of dist.contexts) {
+    const row = table[c.entry.context.index]!;
+    for (const f of c.finals) s += c.entry.weight * f.prob * row[f.state.index]!;
+    w += c.entry.weight;
+  }
+  return s / w;
+}
+
+/**
+ * RM-versus-rater disagreement on the policy's own outputs: over pairs of independent
+ * outputs of the policy for the same query (exact), the share — among pairs the rater's
+ * expected believed utility separates — that the RM orders the other way.
+ */
+export function rmRaterDisagreement(dist: ExactDistribution, rm: ScoreTable, believed: number[][]): number {
+  let dis = 0, tot = 0;
+  for (const c of dist.contexts) {
+    const r = rm[c.entry.context.index]!, b = believed[c.entry.context.index]!;
+    const f = c.finals;
+    for (let i = 0; i < f.length; i++) {
+      for (let j = i + 1; j < f.length; j++) {
+        const db = b[f[i]!.state.index]! - b[f[j]!.state.index]!;
+        if (Math.abs(db) < 1e-12) continue;
+        const w = c.entry.weight * f[i]!.prob * f[j]!.prob;
+        tot += w;
+        if (db * (r[f[i]!.state.index]! - r[f[j]!.state.index]!) < 0) dis += w;
+      }
+    }
+  }
+  return tot > 0 ? dis / tot : NaN;
+}
+
+/** The exact best-of-n distribution over final states per context, with meaning-level KL. */
+export function bestOfNDistribution(base: ExactDistribution, rm: ScoreTable, n: number): ExactDistribution {
+  let kl = 0, w = 0;
+  const contexts = base.contexts.map((c) => {
+    const row = rm[c.entry.context.index]!;
+    const b = bestOfNExact(c.finals.map((f) => f.prob), c.finals.map((f) => row[f.state.index]!), n);
+    kl += c.entry.weight * b.kl;
+    w += c.entry.weight;
+    return { ...c, finals: c.finals.map((f, i) => ({ ...f, prob: b.probs[i]! })), kl: b.kl };
+  });
+  return { contexts, kl: kl / w };
+}
+
+const METRICS: readonly (keyof WorldMetrics & string)[] = [
+  "trueUtility",
+  "believedUtility",
+  "inflationGap",
+  "overestimation",
+  "underestimation",
+  "sycophancyRate",
+  "exaggerationRate",
+  "hallucinationRate",
+  "accuracy",
+];
+
+function evalRow(world: World, dist: ExactDistribution, rm: ScoreTable, believed: number[][], baseProxy: number): Row {
+  const m = exactMetrics(world, dist);
+  const row: Row = { kl: dist.kl, d: Math.sqrt(Math.max(0, dist.kl)), proxy: expectedScore(dist, rm) - baseProxy };
+  for (const k of METRICS) row[k] = m[k];
+  row["rmRaterDisagreement"] = rmRaterDisagreement(dist, rm, believed);
+  return row;
+}
+
+/** Rater-labelled pairs of base-model samples (kept pairs only) with their oracle labels. */
+function labelledPairs(world: World, sample: (rng: Rng, cs: Context[]) => number[][], population: PopulationConfig, n: number, rng: Rng): { pairs: JudgedPair[]; oracle: number[] } {
+  const ctxRng = rng.fork("contexts"), sampRng = rng.fork("sampling"), labRng = rng.fork("labels"), oraRng = rng.fork("oracle");
+  const draw = contextSampler(world);
+  const pairs: JudgedPair[] = [];
+  const label = recordingLabeler(world, population, pairs);
+  for (let guard = 0; pairs.length < n && guard < 100; guard++) {
+    const cs = draw(ctxRng, Math.ceil((n - pairs.length) * 1.1) + 8);
+    const a = sample(sampRng, cs), b = sample(sampRng, cs);
+    for (let i = 0; i < cs.length && pairs.length < n; i++) label(cs[i]!, a[i]!, b[i]!, labRng);
+  }
+  const oracle = pairs.map((p) => judgeOracle(world.config, { context: p.context, truth: p.truth }, world.space.parse(p.a).meaning, world.space.parse(p.b).meaning, oraRng).label as number);
+  return { pairs, oracle };
+}
+
+function toComparisons(world: World, pairs: readonly JudgedPair[]): Comparison[] {
+  return pairs.map((p) => ({ a: rmFeatures(world, p.context, world.space.parse(p.a).state), b: rmFeatures(world, p.context, world.space.parse(p.b).state), label: p.label }));
+}
+
+/** Results of one seed: best-of-n rows, RL rows (PPO on the RM and DPO on labels), RM rows. */
+export interface OvershootSeed {
+  bon: Row[];
+  rl: Row[];
+  rm: Row[];
+}
+
+/** One seed of the claim-2 experiment (see the file comment). */
+export function overshootSeed(world: World, overrides: Partial<OvershootConfig>, rng: Rng): OvershootSeed {
+  const cfg = { ...OVERSHOOT_DEFAULTS, ...overrides };
+  const base = trainBaseModel(world, { trainDocs: cfg.trainDocs, heldOutDocs: cfg.heldOutDocs }, rng.fork("base"));
+  const out: OvershootSeed = { bon: [], rl: [], rm: [] };
+  try {
+    const baseDist = exactDistribution(world, base.table, base.table);
+    const { believed } = utilityTables(world, cfg.population);
+    const sample = (r: Rng, cs: Context[]) => base.policy.sample(r, cs);
+    const maxN = Math.max(...cfg.rmPairs);
+    const train = labelledPairs(world, sample, cfg.population, maxN, rng.fork("rm-pairs"));
+    const held = labelledPairs(world, sample, cfg.population, cfg.heldOutPairs, rng.fork("rm-heldout"));
+    const heldCmp = toComparisons(world, held.pairs);
+    const allCmp = toComparisons(world, train.pairs);
+    for (const N of cfg.rmPairs) {
+      const { model } = RewardModel.train(allCmp.slice(0, N), cfg.rm, rng.fork(`rm/${N}`));
+      try {
+        const table = scoreTable(world, model);
+        const acc = model.accuracy(heldCmp, { rater: held.pairs.map((p) => p.label), oracle: held.oracle });
+        const baseProxy = expectedScore(baseDist, table);
+        out.rm.push({ rmPairs: N, "accuracy/rater": acc["accuracy/rater"]!, "accuracy/oracle": acc["accuracy/oracle"]!, "disagreement/base": rmRaterDisagreement(baseDist, table, believed) });
+        for (const n of cfg.ns) {
+          const dist = bestOfNDistribution(baseDist, table, n);
+          out.bon.push({ rmPairs: N, n, klBound: bestOfNKlBound(n), dBound: Math.sqrt(bestOfNKlBound(n)), ...evalRow(world, dist, table, believed, baseProxy) });
+        }
+        if (N !== cfg.indirectionPairs) continue;
+        const baseRow = { beta: null, ...evalRow(world, baseDist, table, believed, baseProxy) };
+        out.rl.push({ method: "PPO on RM", ...baseRow }, { method: "DPO on rater labels", ...baseRow });
+        const reward = (cs: readonly Context[], outputs: readonly number[][]) => cs.map((c, i) => table[c.index]![world.space.parse(outputs[i]!).state.index]!);
+        for (const beta of cfg.ppoBetas) {
+          const policy = base.policy.trainableCopy();
+          try {
+            trainPpo(policy, base.reference, contextSampler(world), reward, { ...cfg.ppo, beta }, rng.fork("ppo"));
+            out.rl.push({ method: "PPO on RM", beta, ...evalRow(world, exactPolicyDistribution(world, policy, base.table), table, believed, baseProxy) });
+          } finally {
+            policy.dispose();
+          }
+        }
+        const prefs: Preference<Context>[] = train.pairs.slice(0, N).map((p) => (p.label === 1 ? { context: p.context, chosen: p.a, rejected: p.b } : { context: p.context, chosen: p.b, rejected: p.a }));
+        for (const beta of cfg.dpoBetas) {
+          const policy = base.policy.trainableCopy();
+          try {
+            trainDpo(policy, base.reference, prefs, { ...cfg.dpo, beta }, rng.fork("dpo"));
+            out.rl.push({ method: "DPO on rater labels", beta, ...evalRow(world, exactPolicyDistribution(world, policy, base.table), table, believed, baseProxy) });
+          } finally {
+            policy.dispose();
+          }
+        }
+      } finally {
+        model.dispose();
+      }
+    }
+    // True-utility gains relative to the base model, for the Gao fits.
+    const baseTrue = base.metrics.trueUtility;
+    for (const r of [...out.bon, ...out.rl]) r["trueGain"] = (r["trueUtility"] as number) - baseTrue;
+  } finally {
+    base.dispose();
+  }
+  return out;
+}
+
+/** Overshoot of one best-of-n curve: max true utility along it minus the value at the largest n, and where the max sits. */
+export function overshoot(curve: readonly Row[]): { drop: number; peakN: number; peakD: number } {
+  const sorted = [...curve].sort((a, b) => (a["n"] as number) - (b["n"] as number));
+  let best = sorted[0]!;
+  for (const r of sorted) if ((r["trueUtility"] as number) > (best["trueUtility"] as number)) best = r;
+  const last = sorted[sorted.length - 1]!;
+  return { drop: (best["trueUtility"] as number) - (last["trueUtility"] as number), peakN: best["n"] as number, peakD: best["d"] as number };
+}
+
+/** Gao fit of the true-utility gain against d for one curve. */
+export function gaoFitOf(form: "bon" | "rl", curve: readonly Row[]): GaoFit | null {
+  const pts = curve.filter((r) => typeof r["d"] === "number" && (r["d"] as number) > 0);
+  if (new Set(pts.map((r) => (r["d"] as number).toFixed(9))).size < 2) return null;
+  return fitGao(form, pts.map((r) => r["d"] as number), pts.map((r) => r["trueGain"] as number));
+}
+
+/**
+ * Inflation gap of PPO-on-RM minus DPO-on-labels at matched KL for one seed: both curves
+ * (with the base model at KL 0) are interpolated at the largest KL both reach.
+ */
+export function matchedKlGapDifference(rl: readonly Row[], metric = "inflationGap"): { kl: number; diff: number } | null {
+  const curve = (m: string) => rl.filter((r) => r["method"] === m).map((r) => ({ x: r["kl"] as number, y: r[metric] as number }));
+  const ppo = curve("PPO on RM"), dpo = curve("DPO on rater labels");
+  if (ppo.length < 2 || dpo.length < 2) return null;
+  const at = Math.min(Math.max(...ppo.map((p) => p.x)), Math.max(...dpo.map((p) => p.x)));
+  const a = interpolateAt(ppo, at), b = interpolateAt(dpo, at);
+  return a === null || b === null ? null : { kl: at, diff: a - b };
+}
+
+export interface DecidedOvershoot {
+  main: Interval;
+  parts: { effect: string; status: VerdictStatus; interval: Interval }[];
+  matchedKl: Interval;
+}
+
+/** Decides claim 2 from per-seed results (rows tagged with `seed`). */
+export function decideOvershoot(seeds: readonly { seed: number; result: OvershootSeed }[], indirectionPairs: number): DecidedOvershoot {
+  const drops = seeds.map((s) => overshoot(s.result.bon.filter((r) => r["rmPairs"] === indirectionPairs)).drop);
+  const main = meanCI(drops);
+  const matched = seeds.map((s) => matchedKlGapDifference(s.result.rl)).filter((x): x is { kl: number; diff: number } => x !== null);
+  const ind = meanCI(matched.map((m) => m.diff));
+  return {
+    main,
+    matchedKl: meanCI(matched.map((m) => m.kl)),
+    parts: [
+      { effect: `best-of-n overshoot (RM on ${indirectionPairs} pairs): max true utility − true utility at largest n > ${OVERSHOOT_DROP_THRESHOLD}`, status: decide(OVERSHOOT_HYPOTHESIS, main), interval: main },
+      { effect: `inflation gap, PPO-on-RM − DPO-on-rater-labels at matched KL > ${INDIRECTION_THRESHOLD}`, status: decide({ direction: "above", threshold: INDIRECTION_THRESHOLD }, ind), interval: ind },
+    ],
+  };
+}
+
+/** Runs `overshootSeed` for each seed (root `Rng.fromSeed(seed)`); rows get a `seed` field. */
+export function runOvershoot(
+  world: World,
+  overrides: Partial<OvershootConfig>,
+  seeds: readonly number[],
+  onProgress?: (done: number, total: number) => void,
+): { perSeed: { seed: number; result: OvershootSeed }[]; bon: Row[]; rl: Row[]; rm: Row[] } {
+  const perSeed: { seed: number; result: OvershootSeed }[] = [];
+  seeds.forEach((seed, i) => {
+    perSeed.push({ seed, result: overshootSeed(world, overrides, Rng.fromSeed(seed)) });
+    onProgress?.(i + 1, seeds.length);
+  });
+  const tag = (k: "bon" | "rl" | "rm") => perSeed.flatMap((s) => s.result[k].map((r) => ({ seed: s.seed, ...r })));
+  return { perSeed, bon: tag("bon"), rl: tag("rl"), rm: tag("rm") };
+}
+
+/** Gao fits per seed and RM size (best-of-n) and per seed (PPO on RM), as table rows. */
+export function gaoFitRows(perSeed: readonly { seed: number; result: OvershootSeed }[]): Row[] {
+  const rows: Row[] = [];
+  for (const s of perSeed) {
+    const sizes = [...new Set(s.result.bon.map((r) => r["rmPairs"] as number))];
+    for (const N of sizes) {
+      const curve = s.result.bon.filter((r) => r["rmPairs"] === N);
+      const f = gaoFitOf("bon", curve);
+      const o = overshoot(curve);
+      rows.push({ seed: s.seed, optimiser: "best-of-n", rmPairs: N, alpha: f?.alpha ?? null, beta: f?.beta ?? null, r2: f?.r2 ?? null, fittedPeakD: f && Number.isFinite(f.peakD) ? f.peakD : null, observedPeakD: o.peakD, observedPeakN: o.peakN, overshoot: o.drop });
+    }
+    const ppo = s.result.rl.filter((r) => r["method"] === "PPO on RM");
+    const f = gaoFitOf("rl", ppo);
+    let best = ppo[0]!;
+    for (const r of ppo) if ((r["trueUtility"] as number) > (best["trueUtility"] as number)) best = r;
+    rows.push({ seed: s.seed, optimiser: "PPO", rmPairs: null, alpha: f?.alpha ?? null, beta: f?.beta ?? null, r2: f?.r2 ?? null, fittedPeakD: f && Number.isFinite(f.peakD) ? f.peakD : null, observedPeakD: best["d"] as number, observedPeakN: null, overshoot: Math.max(...ppo.map((r) => r["trueUtility"] as number)) - (ppo.reduce((a, r) => ((r["kl"] as number) > (a["kl"] as number) ? r : a), ppo[0]!)["trueUtility"] as number) });
+  }
+  return rows;
+}
