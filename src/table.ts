@@ -9,6 +9,7 @@
  * planned explorable report), shares our single `@tensorflow/tfjs`, and needs only two
  * npm `overrides` (see README).
  */
+import Papa from "papaparse";
 import type { Row } from "./plot/spec";
 
 /** How {@link htmlTable} formats numbers and captions. */
@@ -27,11 +28,16 @@ export async function toDataFrame(rows: readonly Row[]): Promise<import("danfojs
   return new dfd.DataFrame(rows.map((r) => ({ ...r })));
 }
 
-/** Rows as CSV text (through danfojs' writer). */
-export async function toCsv(rows: readonly Row[]): Promise<string> {
+/**
+ * Rows as RFC 4180 CSV (fields with commas, quotes or newlines are quoted), written by
+ * papaparse — danfojs' own `toCSV` does not quote. Columns are the union of the rows'
+ * keys in first-seen order; missing values are empty.
+ */
+export function toCsv(rows: readonly Row[]): string {
   if (rows.length === 0) return "";
-  const dfd = await import("danfojs");
-  return dfd.toCSV(await toDataFrame(rows)) as string;
+  const columns: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
+  return Papa.unparse({ fields: columns, data: rows.map((r) => columns.map((c) => r[c] ?? null)) }, { newline: "\n" }) + "\n";
 }
 
 /** Formats one value for display. */

@@ -10,8 +10,10 @@ describe("tables", () => {
   it("builds a danfojs DataFrame and CSV from rows", async () => {
     const df = await toDataFrame(rows);
     expect(df.shape).to.deep.equal([2, 3]);
-    const csv = await toCsv(rows);
+    const csv = toCsv(rows);
     expect(csv.trim().split("\n")).to.deep.equal(["step,loss,name", "1,0.693147,a<b", "2,0.5,c"]);
+    // fields with commas and quotes are quoted; missing values are empty
+    expect(toCsv([{ a: 'x, "y"', b: 1 }, { a: "z" }])).to.equal('a,b\n"x, ""y""",1\nz,\n');
   });
 
   it("renders an escaped HTML table with formatted numbers", () => {

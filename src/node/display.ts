@@ -80,7 +80,7 @@ export async function showPlot(spec: VlSpec, text?: string): Promise<void> {
  * from a single offline HTML file too.
  */
 export async function showTable(rows: readonly Row[], name: string, options: TableOptions = {}): Promise<void> {
-  const csv = await toCsv(rows);
+  const csv = toCsv(rows);
   writeArtifact(`${name}.csv`, csv);
   const href = `data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`;
   const link = `<div style="font-size:90%">CSV: <a download="${name}.csv" href="${href}">${name}.csv</a> (${rows.length} rows)</div>`;

@@ -24,6 +24,12 @@ export interface ChartOptions {
   /** Logarithmic x or y scale. */
   xLog?: boolean;
   yLog?: boolean;
+  /** Categorical axes: keep categories in row order (default) or sort them alphabetically. */
+  sort?: "rows" | "alphabetical";
+  /** Longest axis label in pixels before it is cut (default 200). */
+  labelLimit?: number;
+  /** Draw point markers on lines (default: when there are at most 60 rows). */
+  points?: boolean;
 }
 
 function base(rows: readonly Row[], o: ChartOptions): VlSpec {
@@ -55,7 +61,7 @@ export function lineChart(
     y: axis(fields.y, o.yTitle, o.yLog),
   };
   if (fields.color !== undefined) encoding["color"] = { field: fields.color, type: "nominal", title: fields.color };
-  return { ...base(rows, o), mark: { type: "line", point: rows.length <= 60 }, encoding };
+  return { ...base(rows, o), mark: { type: "line", point: o.points ?? rows.length <= 60 }, encoding };
 }
 
 /**
@@ -87,12 +93,19 @@ export function barChart(
   o: ChartOptions = {},
 ): VlSpec {
   const encoding: Record<string, unknown> = {
-    x: { field: fields.x, type: "nominal", title: o.xTitle ?? fields.x, axis: { labelAngle: -30 } },
+    x: {
+      field: fields.x,
+      type: "nominal",
+      title: o.xTitle ?? fields.x,
+      sort: o.sort === "alphabetical" ? "ascending" : null,
+      axis: { labelAngle: -30, labelLimit: o.labelLimit ?? 200 },
+    },
     y: axis(fields.y, o.yTitle, o.yLog, true),
   };
   if (fields.color !== undefined) {
-    encoding["color"] = { field: fields.color, type: "nominal", title: fields.color };
-    encoding["xOffset"] = { field: fields.color };
+    const sort = o.sort === "alphabetical" ? "ascending" : null;
+    encoding["color"] = { field: fields.color, type: "nominal", title: fields.color, sort };
+    encoding["xOffset"] = { field: fields.color, sort };
   }
   return { ...base(rows, o), mark: "bar", encoding };
 }
