@@ -17,6 +17,23 @@ import { Mlp } from "./mlp";
 import { oneHot } from "./tabular";
 import { ConfigError } from "../errors";
 
+/**
+ * The real-token rows of an {@link EncodedBatch} (padding dropped), for forward passes that
+ * need not spend work on padding: row r is slot `flat[r]` = i·t + p of sequence `seq[r]`.
+ */
+export interface PackedRows {
+  /** Number of real tokens. */
+  rows: number;
+  /** Features, row-major [rows, inputDim]. */
+  x: Float32Array;
+  /** Token of each row. */
+  tokens: Int32Array;
+  /** Sequence index of each row. */
+  seq: Int32Array;
+  /** Index of each row in the padded [n·t] layout. */
+  flat: Int32Array;
+}
+
 /** Sequences encoded for a forward pass: one feature row per (sequence, position) slot. */
 export interface EncodedBatch {
   /** Number of sequences. */
@@ -132,6 +149,47 @@ export class TokenPolicy<C, S> {
   /** Log-probability of each whole sequence, [n]. Call inside tidy. */
   sequenceLogProbs(b: EncodedBatch): tf.Tensor1D {
     return tf.tidy(() => tf.sum(this.tokenLogProbs(b), 1) as tf.Tensor1D);
+  }
+
+  /** Drops the padding rows of `b` (plain numbers; no tensors). */
+  pack(b: EncodedBatch): PackedRows {
+    const D = this.inputDim;
+    const rows = b.lengths.reduce((a, c) => a + c, 0);
+    const x = new Float32Array(rows * D), tokens = new Int32Array(rows), seq = new Int32Array(rows), flat = new Int32Array(rows);
+    let r = 0;
+    for (let i = 0; i < b.n; i++) {
+      for (let p = 0; p < b.lengths[i]!; p++, r++) {
+        const f = i * b.t + p;
+        x.set(b.x.subarray(f * D, (f + 1) * D), r * D);
+        tokens[r] = b.tokens[f]!;
+        seq[r] = i;
+        flat[r] = f;
+      }
+    }
+    return { rows, x, tokens, seq, flat };
+  }
+
+  /** Logits of packed rows, [rows, vocab]. Call inside tidy. */
+  packedLogits(p: PackedRows): tf.Tensor2D {
+    return this.net.apply(tf.tensor2d(p.x, [p.rows, this.inputDim]));
+  }
+
+  /** Log-probability of each packed row's token, [rows]. Same values as `tokenLogProbs` at the real slots. Call inside tidy. */
+  packedTokenLogProbs(p: PackedRows, logits?: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => tf.sum(tf.mul(tf.logSoftmax(logits ?? this.packedLogits(p)), oneHot(p.tokens, this.space.vocabSize)), 1) as tf.Tensor1D);
+  }
+
+  /**
+   * Sequence log-probabilities [n] from packed rows (a per-sequence sum as one product
+   * with an n × rows indicator: no gather, so its gradient runs on every backend). For
+   * training batches; use `logProbsOf` for large evaluation sets. Call inside tidy.
+   */
+  packedSequenceLogProbs(p: PackedRows, n: number): tf.Tensor1D {
+    return tf.tidy(() => {
+      const seg = new Float32Array(n * p.rows);
+      for (let r = 0; r < p.rows; r++) seg[p.seq[r]! * p.rows + r] = 1;
+      return tf.reshape(tf.matMul(tf.tensor2d(seg, [n, p.rows]), tf.reshape(this.packedTokenLogProbs(p), [p.rows, 1])), [n]) as tf.Tensor1D;
+    });
   }
 
   /** Plain-number log-probabilities: per sequence and per token. */

@@ -9,9 +9,11 @@ import type { ContextSpace, SequenceSpace } from "../space";
 import { TokenPolicy } from "../policy/token-policy";
 import { Mlp } from "../policy/mlp";
 import { makeOptimizer } from "../tf/optim";
-import { dpoStep, referenceLogps } from "./dpo";
+import { dpoStep, encodePairs, referenceLogps } from "./dpo";
 import { collectRollout, ppoStep } from "./ppo";
 import { rewardModelStep, Comparison } from "./reward-model";
+import { worldDocuments } from "./world-adapter";
+import { createWorld } from "../world";
 
 export interface BenchResult {
   name: string;
@@ -61,9 +63,27 @@ export function benchDpo(batchSize = 64, seqLen = 10, steps = 20): BenchResult {
   const outs = ref.sample(rng, ctx);
   const pairs = Array.from({ length: batchSize }, (_, i) => ({ context: ctx[2 * i]!, chosen: outs[2 * i]!, rejected: outs[2 * i + 1]! }));
   const rl = referenceLogps(ref, pairs);
-  const sps = time(() => dpoStep(p, opt, pairs, rl.chosen, rl.rejected, { lossType: "sigmoid", beta: 0.1, epsilon: 0, clipNorm: 1 }), steps);
+  // As in training: the batch is encoded inside each step (trainDpo's batches change every step).
+  const sps = time(() => dpoStep(p, opt, pairs, rl.chosen, rl.rejected, { lossType: "sigmoid", beta: 0.1, epsilon: 0, clipNorm: 1 }, encodePairs(p, pairs)), steps);
   p.dispose(); ref.dispose(); opt.dispose();
   return { name: "dpo step", backend: tf.getBackend(), stepsPerSecond: sps, batchSize, seqLen };
+}
+
+/**
+ * DPO steps/s on the world's own outputs: 64 pairs of human-corpus documents (short, like
+ * the base model's samples), world policy [64, 64]. `meanLength` is their mean token count.
+ */
+export function benchDpoWorld(batchSize = 64, steps = 20): BenchResult & { meanLength: number } {
+  const world = createWorld();
+  const p = new TokenPolicy(world.space, world.contextSpace, [64, 64], Rng.fromSeed(1)), ref = p.frozenCopy();
+  const opt = makeOptimizer("adam", 1e-3);
+  const docs = worldDocuments(world, 2 * batchSize, Rng.fromSeed(2));
+  const pairs = Array.from({ length: batchSize }, (_, i) => ({ context: docs[2 * i]!.context, chosen: docs[2 * i]!.tokens, rejected: docs[2 * i + 1]!.tokens }));
+  const rl = referenceLogps(ref, pairs);
+  const sps = time(() => dpoStep(p, opt, pairs, rl.chosen, rl.rejected, { lossType: "sigmoid", beta: 0.1, epsilon: 0, clipNorm: 1 }, encodePairs(p, pairs)), steps);
+  const meanLength = docs.reduce((a, d) => a + d.tokens.length, 0) / docs.length;
+  p.dispose(); ref.dispose(); opt.dispose();
+  return { name: "dpo step, world corpus pairs", backend: tf.getBackend(), stepsPerSecond: sps, batchSize, seqLen: world.space.maxLen, meanLength };
 }
 
 /** PPO: full iterations (rollout + 2 epochs × 2 minibatches) per second, `batchSize` sequences. */
@@ -100,5 +120,21 @@ export function benchRewardModel(batchSize = 64, dim = 37, steps = 50): BenchRes
 
 /** All benchmarks, as rows. */
 export function runTrainingBenchmarks(): BenchResult[] {
-  return [benchDpo(), benchPpo(), benchRewardModel()];
+  return [benchDpo(), benchDpoWorld(), benchPpo(), benchRewardModel()];
+}
+
+/**
+ * The rows `make bench` prints (scripts/bench.ts calls `benchJobs` of each area module):
+ * job name, the batch and sequence length in `detail`, steps per second. The seeds of the
+ * synthetic data are fixed inside each benchmark, so `_rng` is unused.
+ */
+export function benchJobs(_rng?: Rng): { job: string; detail: string; stepsPerSecond: number }[] {
+  return runTrainingBenchmarks().map((r) => ({
+    job: r.name,
+    detail:
+      r.seqLen > 1
+        ? `batch ${r.batchSize}, length ≤ ${r.seqLen}${"meanLength" in r ? `, mean ${(r as { meanLength: number }).meanLength.toFixed(1)}` : ""}`
+        : `batch ${r.batchSize}`,
+    stepsPerSecond: r.stepsPerSecond,
+  }));
 }

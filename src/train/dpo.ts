@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../rng";
-import { TokenPolicy } from "../policy/token-policy";
+import { TokenPolicy, type PackedRows } from "../policy/token-policy";
 import { DPO_LOSS_TYPES, DpoLossType, dpoObjective } from "../losses/dpo";
 import { makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
 import { checkFinite, checkInteger, checkOneOf, checkPositive, checkRange } from "../validate";
@@ -78,7 +78,26 @@ export function referenceLogps<C, S>(ref: TokenPolicy<C, S>, data: readonly Pref
   };
 }
 
-/** One DPO step on a batch (exported for leak tests, benchmarks and golden runs). */
+/**
+ * A preference batch encoded once for the policy (padding dropped): both sides in one
+ * forward pass, chosen sequences first. Reuse it across steps when the batch repeats.
+ */
+export interface EncodedPairs {
+  n: number;
+  packed: PackedRows;
+}
+
+/** Encodes `batch` for {@link dpoStep}. */
+export function encodePairs<C, S>(policy: TokenPolicy<C, S>, batch: readonly Preference<C>[]): EncodedPairs {
+  const ctx = batch.map((d) => d.context);
+  const b = policy.encode([...ctx, ...ctx], [...batch.map((d) => d.chosen), ...batch.map((d) => d.rejected)]);
+  return { n: batch.length, packed: policy.pack(b) };
+}
+
+/**
+ * One DPO step on a batch (exported for leak tests, benchmarks and golden runs). Pass
+ * `encoded` (from {@link encodePairs}) to skip re-encoding a batch seen before.
+ */
 export function dpoStep<C, S>(
   policy: TokenPolicy<C, S>,
   opt: tf.Optimizer,
@@ -86,24 +105,25 @@ export function dpoStep<C, S>(
   refChosen: readonly number[],
   refRejected: readonly number[],
   cfg: Pick<DpoConfig, "lossType" | "beta" | "epsilon" | "clipNorm">,
+  encoded: EncodedPairs = encodePairs(policy, batch),
 ) {
-  const ctx = batch.map((d) => d.context);
-  const bc = policy.encode(ctx, batch.map((d) => d.chosen));
-  const br = policy.encode(ctx, batch.map((d) => d.rejected));
+  const n = encoded.n;
   return optimizerStep(
     opt,
     policy.variables,
-    () =>
-      dpoObjective(
+    () => {
+      const both = policy.packedSequenceLogProbs(encoded.packed, 2 * n);
+      return dpoObjective(
         cfg.lossType,
         {
-          policyChosen: policy.sequenceLogProbs(bc),
-          policyRejected: policy.sequenceLogProbs(br),
+          policyChosen: tf.slice(both, 0, n),
+          policyRejected: tf.slice(both, n, n),
           refChosen: tf.tensor1d(refChosen as number[]),
           refRejected: tf.tensor1d(refRejected as number[]),
         },
         { beta: cfg.beta, epsilon: cfg.epsilon },
-      ),
+      );
+    },
     { clipNorm: cfg.clipNorm },
   );
 }

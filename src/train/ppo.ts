@@ -136,11 +136,6 @@ function pick(a: Float32Array, ix: number[], t: number): Float32Array {
   return out;
 }
 
-/** Value-head predictions for every slot of a batch, [n·t] (call inside tidy). */
-function valuesOf(value: Mlp, b: EncodedBatch, D: number): tf.Tensor1D {
-  return tf.reshape(value.apply(tf.tensor2d(b.x, [b.n * b.t, D])), [-1]) as tf.Tensor1D;
-}
-
 /** One PPO minibatch update (exported for leak tests and benchmarks). */
 export function ppoStep<C, S>(
   policy: TokenPolicy<C, S>,
@@ -153,18 +148,23 @@ export function ppoStep<C, S>(
   const D = policy.inputDim;
   const b = sliceBatch(ro.batch, ix, D);
   const t = b.t;
-  const nTok = b.lengths.reduce((a, c) => a + c, 0);
+  const pk = policy.pack(b);
+  const nTok = pk.rows;
+  // Per-token rollout quantities at the real tokens only (padding carries no loss).
+  const at = (a: Float32Array) => {
+    const sliced = pick(a, ix, t);
+    return tf.tensor1d(Float32Array.from(pk.flat, (f) => sliced[f]!));
+  };
   return optimizerStep(
     opt,
     [...policy.variables, ...value.variables],
     () => {
-      const mask = tf.tensor1d(b.mask);
-      const mmean = (x: tf.Tensor) => tf.div(tf.sum(tf.mul(x, mask)), nTok) as tf.Scalar;
-      const logits = policy.logits(b);
-      const logp = tf.reshape(policy.tokenLogProbs(b, logits), [-1]) as tf.Tensor1D;
-      const s = clippedSurrogate(logp, tf.tensor1d(pick(ro.oldLogp, ix, t)), tf.tensor1d(pick(ro.advantages, ix, t)), cfg.clipRange);
-      const v = valuesOf(value, b, D);
-      const vl = mmean(valueLoss(v, tf.tensor1d(pick(ro.oldValues, ix, t)), tf.tensor1d(pick(ro.returns, ix, t)), cfg.clipRangeValue));
+      const mmean = (x: tf.Tensor) => tf.div(tf.sum(x), nTok) as tf.Scalar;
+      const logits = policy.packedLogits(pk);
+      const logp = policy.packedTokenLogProbs(pk, logits);
+      const s = clippedSurrogate(logp, at(ro.oldLogp), at(ro.advantages), cfg.clipRange);
+      const v = tf.reshape(value.apply(tf.tensor2d(pk.x, [pk.rows, D])), [-1]) as tf.Tensor1D;
+      const vl = mmean(valueLoss(v, at(ro.oldValues), at(ro.returns), cfg.clipRangeValue));
       const pl = mmean(s.losses);
       const ent = mmean(entropyFromLogits(logits));
       const loss = tf.sub(tf.add(pl, tf.mul(vl, cfg.vfCoef)), tf.mul(ent, cfg.entCoef)) as tf.Scalar;
@@ -198,13 +198,19 @@ export function collectRollout<C, S>(
   const outputs = policy.sample(rng, contexts);
   const batch = policy.encode(contexts, outputs);
   const t = batch.t;
+  // Forward passes on the real tokens only, scattered back to the padded [n·t] layout (0 at padding).
+  const pk = policy.pack(batch);
   const [lpT, refT, vT] = tf.tidy(() => [
-    tf.reshape(policy.tokenLogProbs(batch), [-1]),
-    tf.reshape(ref.tokenLogProbs(batch), [-1]),
-    valuesOf(value, batch, policy.inputDim),
+    policy.packedTokenLogProbs(pk),
+    ref.packedTokenLogProbs(pk),
+    tf.reshape(value.apply(tf.tensor2d(pk.x, [pk.rows, policy.inputDim])), [-1]),
   ]);
-  const oldLogp = lpT.dataSync() as Float32Array, refLogp = refT.dataSync() as Float32Array, vAll = vT.dataSync() as Float32Array;
-  const oldValues = new Float32Array(vAll);
+  const scatter = (src: Float32Array) => {
+    const out = new Float32Array(batch.n * t);
+    pk.flat.forEach((f, r) => (out[f] = src[r]!));
+    return out;
+  };
+  const oldLogp = scatter(lpT.dataSync() as Float32Array), refLogp = scatter(refT.dataSync() as Float32Array), oldValues = scatter(vT.dataSync() as Float32Array);
   tf.dispose([lpT, refT, vT]);
   // 2. Rewards: −β·KL per token, the score on the last token.
   const scores = reward(contexts, outputs);

@@ -54,7 +54,8 @@ export function pretrainConfig(overrides: Partial<PretrainConfig> = {}): Pretrai
 export function pretrainStep<C, S>(policy: TokenPolicy<C, S>, opt: tf.Optimizer, docs: readonly Document<C>[], clipNorm = Infinity) {
   const b = policy.encode(docs.map((d) => d.context), docs.map((d) => d.tokens));
   const nTok = b.lengths.reduce((a, c) => a + c, 0);
-  return optimizerStep(opt, policy.variables, () => ({ loss: tf.div(tf.neg(tf.sum(policy.tokenLogProbs(b))), nTok) as tf.Scalar }), { clipNorm });
+  const packed = policy.pack(b);
+  return optimizerStep(opt, policy.variables, () => ({ loss: tf.div(tf.neg(tf.sum(policy.packedTokenLogProbs(packed))), nTok) as tf.Scalar }), { clipNorm });
 }
 
 /** Mean next-token cross-entropy (nats per token) of `policy` on `docs`. */

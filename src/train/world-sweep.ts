@@ -246,7 +246,7 @@ export function frontierChart(
     },
     layer: [
       { transform: [{ filter: "datum.series === 'exact KL-regularised optimum'" }], mark: { type: "line", point: false }, encoding: { order: { field: "kl", type: "quantitative" } } },
-      { transform: [{ filter: "datum.series !== 'exact KL-regularised optimum'" }], mark: { type: "point", filled: true, size: 70 }, encoding: { shape: { field: "series", type: "nominal", legend: null } } },
+      { transform: [{ filter: "datum.series !== 'exact KL-regularised optimum'" }], mark: { type: "point", filled: true, size: 70 } },
     ],
   };
 }
