@@ -36,10 +36,12 @@ $(LOCAL_KERNEL): node_modules/.package-lock.json $(PYTHON_FILE)
 	node_modules/.bin/tslab install --python="$$(cat $(PYTHON_FILE))" --prefix="$(CURDIR)/.jupyter" --binary="$(CURDIR)/node_modules/.bin/tslab" >/dev/null
 	@test -f $@ && echo "tslab kernel registered in .jupyter/"
 
+# Built into dist.tmp and swapped in, so a running notebook never sees a half-built dist/.
 dist/.built: node_modules/.package-lock.json tsconfig.json tsconfig.build.json $(SRC)
-	rm -rf dist
-	$(TSC) -p tsconfig.build.json
-	@touch $@
+	rm -rf dist.tmp
+	$(TSC) -p tsconfig.build.json --outDir dist.tmp
+	@touch dist.tmp/.built
+	rm -rf dist && mv dist.tmp dist
 
 setup: node_modules/.package-lock.json $(PYTHON_FILE) $(LOCAL_KERNEL) dist/.built
 
@@ -72,4 +74,4 @@ example: dist/.built
 	node --import tsx examples/train-tabular-dpo.ts
 
 clean:
-	rm -rf dist .cache .jupyter reports/.build reports-quick
+	rm -rf dist dist.tmp .cache .jupyter reports/.build reports-quick

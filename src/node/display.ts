@@ -87,17 +87,28 @@ export async function showTable(rows: readonly Row[], name: string, options: Tab
   displayBundle({ "text/html": htmlTable(rows, options) + link, "text/plain": `[table ${name}: ${rows.length} rows]` });
 }
 
-/** A line of progress that updates in place (one per long loop). */
+/**
+ * A line of progress that updates in place (one per long loop). Updates are throttled to
+ * one every `minIntervalMs` (and always the last one): every update is a kernel message
+ * stored in the notebook, and hundreds of them bloat the report and can stall the kernel.
+ */
 export class Progress {
   private readonly id = `progress-${Math.floor(performance.now() * 1000)}-${counter++}`;
   private first = true;
   private readonly start = performance.now();
+  private lastShown = -Infinity;
 
-  constructor(private readonly label: string) {}
+  constructor(
+    private readonly label: string,
+    private readonly minIntervalMs = 1000,
+  ) {}
 
   /** Updates the line: `done` of `total` units. */
   update(done: number, total: number, extra = ""): void {
-    const secs = ((performance.now() - this.start) / 1000).toFixed(1);
+    const now = performance.now();
+    if (!this.first && done < total && now - this.lastShown < this.minIntervalMs) return;
+    this.lastShown = now;
+    const secs = ((now - this.start) / 1000).toFixed(1);
     const text = `${this.label}: ${done}/${total} (${secs} s)${extra ? " " + extra : ""}`;
     if (!inKernel()) {
       if (done === total || this.first) process.stderr.write(text + "\n");
