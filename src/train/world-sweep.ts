@@ -241,7 +241,7 @@ export function frontierChart(
     encoding: {
       x: { field: "kl", type: "quantitative", title: "exact KL(π ‖ π_base), nats", scale: { zero: true } },
       y: { field: "value", type: "quantitative", title: o.yTitle ?? y, scale: { zero: false } },
-      color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom", columns: 1 } },
+      color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom", columns: 1, labelLimit: 400 } },
       tooltip: [{ field: "series" }, { field: "beta" }, { field: "kl", format: ".3f" }, { field: "value", format: ".3f" }],
     },
     layer: [
