@@ -17,8 +17,8 @@ import { trainDpo, dpoStep, referenceLogps, encodePairs } from "../../src/train/
 import { trainPpo, collectRollout, ppoStep } from "../../src/train/ppo";
 import { pretrainStep } from "../../src/train/pretrain";
 import { worldDocuments } from "../../src/train/world-adapter";
-import { samplePreferencePairs, exactWorldFrontier, worldSweepOptions } from "../../src/train/world-sweep";
-import { rewardFeatures } from "../../src/train/experiments";
+import { samplePreferencePairs, exactWorldFrontier, worldSweepOptions, worldBetaSweep } from "../../src/train/world-sweep";
+import { rewardFeatures, rewardModelStudy } from "../../src/train/experiments";
 import { RewardModel, rewardModelStep } from "../../src/train/reward-model";
 
 describe("token trainers on the world (end to end, tiny budgets)", function () {
@@ -80,6 +80,32 @@ describe("token trainers on the world (end to end, tiny budgets)", function () {
       expect(f[i]!.believed).to.be.greaterThan(f[i - 1]!.believed);
     }
     expect(() => worldSweepOptions({ dpoBetas: [0] })).to.throw(/dpoBetas\[0\]/);
+  });
+
+  it("the β sweep scores each run exactly, and no run beats the exact KL-regularised optimum", () => {
+    const pop = world.config.population;
+    const rows = worldBetaSweep(world, base, pop, { dpoBetas: [0.5], ppoBetas: [0.1], dpoPairs: 300, dpoEpochs: 1, ppoIterations: 4, ppoBatchSize: 32 }, Rng.fromSeed(21));
+    expect(rows.map((r) => r.method)).to.deep.equal(["dpo", "ppo"]);
+    const betas = [4, 1, 0.5, 0.2, 0.1, 0.05];
+    const front = exactWorldFrontier(world, base, pop, betas);
+    for (const r of rows) {
+      expect(r.kl).to.be.greaterThan(0);
+      expect(r.d).to.be.closeTo(Math.sqrt(r.kl), 1e-12);
+      expect(r.gap).to.be.closeTo(r.believed - r.true, 1e-9);
+      // π*_β maximises believed − β·KL, so every policy's value is at most π*_β's, for every β.
+      front.forEach((f) => expect(r.believed - f.beta * r.kl, `${r.method} vs β=${f.beta}`).to.be.at.most(f.believed - f.beta * f.kl + 1e-9));
+    }
+  });
+
+  it("the reward-model study: the model agrees with the rater's expected preference more than chance", () => {
+    const st = rewardModelStudy(world, base, world.config.population, { trainPairs: 400, heldOutPairs: 300, rewardModel: { epochs: 5 } }, Rng.fromSeed(22));
+    expect(st.trainComparisons).to.equal(400); // default comparisons neither skip nor tie
+    const acc = Object.fromEntries(st.accuracy.map((r) => [r.labels, r]));
+    expect(acc["rater's expected preference"]!.rewardModel).to.be.greaterThan(0.7);
+    expect(acc["rater (sampled)"]!.raterLabel).to.be.NaN;
+    expect(st.byType.map((r) => r.outputType)).to.include("honest");
+    const honest = st.byType.find((r) => r.outputType === "honest")!, manoeuvre = st.byType.find((r) => r.outputType === "honest+full manoeuvre")!;
+    expect(manoeuvre.true).to.be.lessThan(honest.true);
   });
 
   it("packed forward passes (padding dropped) give the padded ones' log-probabilities", () => {
