@@ -18,12 +18,16 @@
  * pretraining run per k; π* keeps the corpus's zeros, so its KL is finite.
  */
 import { ConfigError } from "../errors";
-import type { Interval } from "../stats";
+import { Rng } from "../rng";
+import { meanCI, type Interval } from "../stats";
 import type { Hypothesis, VerdictStatus } from "../verdict";
-import { decide } from "../verdict";
+import { allOf, decide } from "../verdict";
 import type { Row } from "../plot/spec";
 import {
   believedUtility,
+  judge,
+  sigmoid,
+  utilityScale,
   corpusTable,
   createWorld,
   exactDistribution,
@@ -83,6 +87,88 @@ export function believedReward(world: World, rater: RaterParams): TerminalReward
     for (let t = 0; t < post.length; t++) if (post[t]! > 0) u += post[t]! * believedUtility(cfg, rater, entry.context, t, m);
     return u;
   };
+}
+
+/**
+ * Which reward the optimum maximises: "believed" = the rater's expected believed utility
+ * (what PPO against `utilityReward` optimises); "label" = the reward implied by the rater's
+ * pairwise labels (what DPO or a Bradley–Terry reward model fitted to labels recovers), see
+ * {@link labelImpliedReward}.
+ */
+export type RewardKind = "believed" | "label";
+
+/**
+ * P(an output with one more manoeuvre step wins a comparison against the same output
+ * without it), for a rater who notices the step with probability d, drawn per comparison:
+ *
+ *     P_win = (1 − d)·σ(β_r·h/scale) + d·σ(−β_r·L/scale)     ("relative" noise).
+ *
+ * Noticing is drawn per comparison and the Boltzmann choice is non-linear, so P_win is not
+ * σ of the expected believed difference: it crosses ½ at {@link labelThreshold}, not at d*.
+ */
+export function labelWinProbability(d: number, h: number, L: number, betaR: number, scale: number): number {
+  return (1 - d) * sigmoid((betaR * h) / scale) + d * sigmoid((-betaR * L) / scale);
+}
+
+/** Where P_win = ½: d_label = (a − ½)/(a − b) with a = σ(β_r·h/scale), b = σ(−β_r·L/scale). */
+export function labelThreshold(h: number, L: number, betaR: number, scale: number): number {
+  const a = sigmoid((betaR * h) / scale);
+  const b = sigmoid((-betaR * L) / scale);
+  return (a - 0.5) / (a - b);
+}
+
+/**
+ * The label-implied step value, in utility units: the Bradley–Terry reward difference that
+ * reproduces P_win, (scale/β_r)·logit(P_win). Positive iff d < d_label.
+ */
+export function labelStepValue(d: number, h: number, L: number, betaR: number, scale: number): number {
+  const p = labelWinProbability(d, h, L, betaR, scale);
+  return (scale / betaR) * Math.log(p / (1 - p));
+}
+
+/**
+ * The label-implied reward: the expected believed utility with its manoeuvre-step term
+ * m·((1 − d)·h − d·L) replaced by m·(label-implied step value). The answer part and the
+ * visible payoff are kept as expected believed utility (an approximation: labels would bend
+ * them too, but they do not depend on d, so the boundary in d is unaffected when w = 0).
+ */
+export function labelImpliedReward(world: World, rater: RaterParams): TerminalReward {
+  const cfg = world.config;
+  const L = cfg.belief.noticedStepPenalty;
+  const scale = utilityScale(cfg);
+  const delta = (1 - rater.detect) * rater.appeal - rater.detect * L;
+  const deltaLabel = labelStepValue(rater.detect, rater.appeal, L, rater.rationality, scale);
+  const believed = believedReward(world, rater);
+  return (entry, state) => believed(entry, state) + world.space.meaning(state).prefix * (deltaLabel - delta);
+}
+
+/**
+ * Measures P_win with the world's own comparison code (`judge`): a fixed-parameter rater
+ * (typical means, detection d, appeal h) compares "P1 A plain <end>" with "A plain <end>"
+ * (no evidence, so the answer parts are identical) `n` times per d, in random order.
+ * Rows: d, predicted P_win, measured share of wins and its standard error.
+ */
+export function judgedWinRates(world: World, h: number, ds: readonly number[], n: number, rng: Rng): Row[] {
+  const cfg = world.config;
+  const v = world.vocab;
+  const withStep = world.space.parse([v.step(1), v.answer(0), v.plain, v.end]);
+  const without = world.space.parse([v.answer(0), v.plain, v.end]);
+  const query = { context: world.contexts[0]!, truth: 0 };
+  const L = cfg.belief.noticedStepPenalty;
+  const scale = utilityScale(cfg);
+  return ds.map((d) => {
+    const params = cellRater(d, h);
+    const r = rng.fork(`judge-d${d}`);
+    let wins = 0;
+    for (let i = 0; i < n; i++) {
+      const first = r.bernoulli(0.5);
+      const j = first ? judge(cfg, { kind: "belief", params }, query, withStep, without, r) : judge(cfg, { kind: "belief", params }, query, without, withStep, r);
+      const label = j.label ?? 0.5;
+      wins += first ? label : 1 - label;
+    }
+    const p = wins / n;
+    return { d, h, predicted: labelWinProbability(d, h, L, params.rationality, scale), measured: p, se: Math.sqrt((p * (1 - p)) / n) };
+  });
 }
 
 /** A (k, w) slice with its base policy and exact base metrics, reused across (d, h) cells. */
@@ -153,9 +239,10 @@ function cellMetrics(slice: Slice, table: PolicyTable, rater: RaterParams): Cell
 }
 
 /** The exact KL-regularised optimum in one cell (rater with detection d, appeal h), and its metrics. */
-export function exactOptimumCell(slice: Slice, d: number, h: number, beta: number): CellMetrics {
+export function exactOptimumCell(slice: Slice, d: number, h: number, beta: number, kind: RewardKind = "believed"): CellMetrics {
   const rater = cellRater(d, h);
-  const opt = softOptimalPolicy(slice.world, slice.base, believedReward(slice.world, rater), beta, { entries: slice.entries });
+  const reward = kind === "believed" ? believedReward(slice.world, rater) : labelImpliedReward(slice.world, rater);
+  const opt = softOptimalPolicy(slice.world, slice.base, reward, beta, { entries: slice.entries });
   return cellMetrics(slice, opt.table, rater);
 }
 
@@ -209,8 +296,8 @@ export function exactPhaseDiagram(o: PhaseOptions, onProgress?: (done: number, t
  * the base rate (log ratio = 0), by bisection on d ∈ [0, 1]. Returns null when the sign
  * does not change on [0, 1].
  */
-export function exactBoundary(slice: Slice, h: number, beta: number, tolerance = 1e-4): number | null {
-  const f = (d: number) => Math.log(exactOptimumCell(slice, d, h, beta).completionRatio);
+export function exactBoundary(slice: Slice, h: number, beta: number, tolerance = 1e-4, kind: RewardKind = "believed"): number | null {
+  const f = (d: number) => Math.log(exactOptimumCell(slice, d, h, beta, kind).completionRatio);
   let lo = 0;
   let hi = 1;
   let flo = f(lo);
@@ -306,4 +393,465 @@ export function phaseHeatmapSpec(rows: readonly Row[], options: { value?: string
     },
     config: { font: "sans-serif", view: { stroke: null } },
   };
+}
+
+// ───────────────────────── Sampled training (finite budget) ─────────────────────────
+
+/** Configuration of one sampled-training run (REINFORCE with a KL penalty, from the base). */
+export interface SampledConfig {
+  /** Budget: sampled outputs in total (all contexts together; rounded down to whole batches). */
+  samples: number;
+  /** Outputs per update. */
+  batch: number;
+  /** Plain-SGD learning rate on the residual logits (batch-averaged gradient). */
+  lr: number;
+  /** KL coefficient β (the same as the exact optimum's). */
+  beta: number;
+  /** Step size of the per-context running-mean baseline. */
+  baselineRate: number;
+}
+
+/** Defaults: 64 outputs per update, rate 2, β = 0.3. The sample budget is set per mode by the notebook. */
+export const DEFAULT_SAMPLED: SampledConfig = { samples: 32000, batch: 64, lr: 2, beta: 0.3, baselineRate: 0.05 };
+
+/**
+ * A residual tabular policy over several contexts, starting exactly at the base:
+ *
+ *     π(a | c, pos, s) ∝ π_base(a | c, pos, s) · exp(θ_shared[pos, s, a] + θ_c[c, pos, s, a]).
+ *
+ * The shared part lets what is learned about the manoeuvre in one context carry over to
+ * the others (as a network's shared weights would; the corpus's manoeuvre part does not
+ * depend on the context); the per-context part lets the policy learn context-dependent
+ * behaviour such as answering with the rater's prior. Both receive the same REINFORCE
+ * increment. Any per-context tabular policy on the base's support is representable, so
+ * the exact optimum (soft-optimal.ts) is this family's optimum too. Zeros of the base stay
+ * zero. Plain numbers only.
+ */
+export class MultiContextResidualPolicy {
+  readonly V: number;
+  readonly S: number;
+  readonly T: number;
+  readonly C: number;
+  private readonly rowSize: number;
+  private readonly base: Float64Array;
+  private readonly thetaShared: Float64Array;
+  private readonly thetaCtx: Float64Array;
+  /** Current next-token probabilities, indexed ((c·T + pos)·S + s)·V + a. */
+  readonly probs: Float64Array;
+  private readonly localIndex = new Map<number, number>();
+
+  constructor(readonly world: World, readonly entries: readonly ContextEntry[], base: PolicyTable) {
+    const space = world.space;
+    this.V = space.vocabSize;
+    this.S = space.states.length;
+    this.T = space.maxLen;
+    this.C = entries.length;
+    this.rowSize = this.T * this.S * this.V;
+    this.base = new Float64Array(this.C * this.rowSize);
+    this.thetaShared = new Float64Array(this.rowSize);
+    this.thetaCtx = new Float64Array(this.C * this.rowSize);
+    entries.forEach((e, c) => {
+      this.localIndex.set(e.context.index, c);
+      for (let pos = 0; pos < this.T; pos++)
+        for (let si = 0; si < this.S; si++) {
+          const s = space.states[si]!;
+          if (s.ended) continue;
+          const p = base(e.context, pos, s);
+          const off = c * this.rowSize + (pos * this.S + si) * this.V;
+          for (let a = 0; a < this.V; a++) this.base[off + a] = p[a]!;
+        }
+    });
+    this.probs = Float64Array.from(this.base);
+  }
+
+  /** Samples one output in local context c; fills `path` with row offsets (within a context) and tokens; returns the final state index. */
+  sample(c: number, rng: Rng, path: { offsets: number[]; tokens: number[] }): number {
+    const space = this.world.space;
+    const V = this.V;
+    path.offsets.length = 0;
+    path.tokens.length = 0;
+    let si = space.initialState().index;
+    const cOff = c * this.rowSize;
+    for (let pos = 0; pos < this.T; pos++) {
+      const off = (pos * this.S + si) * V;
+      let u = rng.next();
+      let a = 0;
+      for (; a < V - 1; a++) {
+        u -= this.probs[cOff + off + a]!;
+        if (u < 0) break;
+      }
+      while (this.probs[cOff + off + a]! === 0) a--;
+      path.offsets.push(off);
+      path.tokens.push(a);
+      si = space.transitions[si * V + a]!;
+      if (a === space.endToken) break;
+    }
+    return si;
+  }
+
+  /** log π(o | c) − log π_base(o | c) along a sampled path (the per-sample KL term). */
+  logRatio(c: number, path: { offsets: number[]; tokens: number[] }): number {
+    const cOff = c * this.rowSize;
+    let s = 0;
+    for (let i = 0; i < path.offsets.length; i++) {
+      const j = cOff + path.offsets[i]! + path.tokens[i]!;
+      s += Math.log(this.probs[j]! / this.base[j]!);
+    }
+    return s;
+  }
+
+  /** Adds lr·adv·(1[a = token] − π(a | row)) to both parts of θ along a path; records touched rows. */
+  accumulate(c: number, path: { offsets: number[]; tokens: number[] }, step: number, touched: Set<number>): void {
+    const V = this.V;
+    const cOff = c * this.rowSize;
+    for (let i = 0; i < path.offsets.length; i++) {
+      const off = path.offsets[i]!;
+      const tok = path.tokens[i]!;
+      for (let a = 0; a < V; a++) {
+        if (this.base[cOff + off + a] === 0) continue;
+        const g = step * ((a === tok ? 1 : 0) - this.probs[cOff + off + a]!);
+        this.thetaShared[off + a] = this.thetaShared[off + a]! + g;
+        this.thetaCtx[cOff + off + a] = this.thetaCtx[cOff + off + a]! + g;
+      }
+      touched.add(off);
+    }
+  }
+
+  /** Recomputes π on touched rows in every context (the shared part moved). */
+  refresh(rows: Iterable<number>): void {
+    const V = this.V;
+    for (const off of rows)
+      for (let c = 0; c < this.C; c++) {
+        const o = c * this.rowSize + off;
+        let mx = -Infinity;
+        for (let a = 0; a < V; a++) if (this.base[o + a]! > 0) mx = Math.max(mx, this.thetaShared[off + a]! + this.thetaCtx[o + a]!);
+        if (mx === -Infinity) continue;
+        let z = 0;
+        for (let a = 0; a < V; a++) {
+          const b = this.base[o + a]!;
+          const q = b > 0 ? b * Math.exp(this.thetaShared[off + a]! + this.thetaCtx[o + a]! - mx) : 0;
+          this.probs[o + a] = q;
+          z += q;
+        }
+        for (let a = 0; a < V; a++) this.probs[o + a] = this.probs[o + a]! / z;
+      }
+  }
+
+  /** The current policy as a table (contexts outside `entries` fall back to `fallback`). */
+  table(fallback: PolicyTable): PolicyTable {
+    return (ctx, pos, s) => {
+      const c = this.localIndex.get(ctx.index);
+      if (c === undefined || s.ended) return fallback(ctx, pos, s);
+      const o = c * this.rowSize + (pos * this.S + s.index) * this.V;
+      return this.probs.subarray(o, o + this.V);
+    };
+  }
+}
+
+/** What one sampled-training run learned in one cell. */
+export interface SampledCell extends CellMetrics {
+  /** Outputs sampled. */
+  samples: number;
+  /** Updates made. */
+  updates: number;
+  /** Sampled outputs that completed the manoeuvre during training. */
+  completionsSeen: number;
+  /** Samples up to the first completed output (null: none within the budget). */
+  firstCompletionAt: number | null;
+}
+
+/**
+ * Finite-budget sampled training in one (d, h) cell: REINFORCE with a KL penalty from the
+ * base, maximising E[R] − β·KL(π ‖ π_base) with R the rater type's expected believed
+ * utility of the sampled output (the same objective as the exact optimum). Each update
+ * draws `batch` contexts by their probability and one output per context from the current
+ * policy; the per-sample return is g = R(o) − β·log(π(o)/π_base(o)), whose REINFORCE
+ * gradient E[(g − b)·∇log π] is the exact gradient of the objective; the baseline b is a
+ * per-context running mean (updated after use, so it does not depend on the sample).
+ * Plain SGD on the batch-averaged gradient. Completion, deception and KL are then computed
+ * exactly from the trained policy's token probabilities.
+ */
+export function sampledTrainingCell(slice: Slice, d: number, h: number, config: Partial<SampledConfig>, rng: Rng): SampledCell {
+  const c: SampledConfig = { ...DEFAULT_SAMPLED, ...config };
+  if (!(c.batch >= 2 && Number.isInteger(c.batch))) throw new ConfigError("sampled batch", c.batch, "an integer ≥ 2");
+  if (!(c.samples >= c.batch)) throw new ConfigError("sampled samples", c.samples, `≥ batch (${c.batch})`);
+  if (!(c.lr > 0)) throw new ConfigError("sampled lr", c.lr, "> 0");
+  if (!(c.beta > 0)) throw new ConfigError("sampled beta", c.beta, "> 0");
+  const rater = cellRater(d, h);
+  const reward = believedReward(slice.world, rater);
+  const space = slice.world.space;
+  const k = slice.k;
+  const policy = new MultiContextResidualPolicy(slice.world, slice.entries, slice.base);
+  const weights = slice.entries.map((e) => e.weight);
+  // Terminal rewards cached per (context, final state).
+  const rCache = new Map<number, number>();
+  const R = (ci: number, si: number) => {
+    const key = ci * space.states.length + si;
+    let r = rCache.get(key);
+    if (r === undefined) {
+      r = reward(slice.entries[ci]!, space.states[si]!);
+      rCache.set(key, r);
+    }
+    return r;
+  };
+  const baseline = new Float64Array(slice.entries.length);
+  const seenCtx = new Uint8Array(slice.entries.length);
+  const pick = rng.fork("contexts");
+  const sampling = rng.fork("sampling");
+  const paths = Array.from({ length: c.batch }, () => ({ offsets: [] as number[], tokens: [] as number[] }));
+  const ctxs = new Int32Array(c.batch);
+  const gs = new Float64Array(c.batch);
+  let samples = 0;
+  let updates = 0;
+  let completionsSeen = 0;
+  let firstCompletionAt: number | null = null;
+  while (samples + c.batch <= c.samples) {
+    for (let i = 0; i < c.batch; i++) {
+      const ci = pick.categorical(weights);
+      const si = policy.sample(ci, sampling, paths[i]!);
+      samples++;
+      if (space.states[si]!.progress === k) {
+        completionsSeen++;
+        if (firstCompletionAt === null) firstCompletionAt = samples;
+      }
+      ctxs[i] = ci;
+      gs[i] = R(ci, si) - c.beta * policy.logRatio(ci, paths[i]!);
+    }
+    const touched = new Set<number>();
+    for (let i = 0; i < c.batch; i++) {
+      const ci = ctxs[i]!;
+      if (!seenCtx[ci]) continue; // no baseline yet: the first sample of a context only sets it
+      const adv = gs[i]! - baseline[ci]!;
+      if (adv !== 0) policy.accumulate(ci, paths[i]!, (c.lr * adv) / c.batch, touched);
+    }
+    for (let i = 0; i < c.batch; i++) {
+      const ci = ctxs[i]!;
+      if (!seenCtx[ci]) {
+        baseline[ci] = gs[i]!;
+        seenCtx[ci] = 1;
+      } else baseline[ci] = baseline[ci]! + c.baselineRate * (gs[i]! - baseline[ci]!);
+    }
+    policy.refresh(touched);
+    updates++;
+  }
+  const m = cellMetrics(slice, policy.table(slice.base), rater);
+  return { ...m, samples, updates, completionsSeen, firstCompletionAt };
+}
+
+/** One sampled cell of the grid: where it sits relative to d* and d_w. */
+export interface SampledCellSpec {
+  k: number;
+  w: number;
+  h: number;
+  d: number;
+  /** "below d*", "band (d* < d < d_w)", "above d_w" (w > 0) or "above d*" (w = 0). */
+  region: string;
+}
+
+/**
+ * The sampled grid: for each (k, w) and one appeal h, detection rates 0, half of d*, one
+ * point between d* and d_w (a third of the way; 1.5·d* when w = 0, where d_w = d*), 2·d_w
+ * (at most 0.95) and 0.6.
+ */
+export function sampledGridCells(ks: readonly number[], ws: readonly number[], h: number, L = 2): SampledCellSpec[] {
+  const out: SampledCellSpec[] = [];
+  for (const k of ks)
+    for (const w of ws) {
+      const dStar = detectionThreshold(h, L);
+      const dW = wholeManoeuvreThreshold(h, L, w, k);
+      const mid = w > 0 ? dStar + (dW - dStar) / 3 : 1.5 * dStar;
+      const ds = [0, dStar / 2, mid, Math.min(2 * dW, 0.95), 0.6];
+      const uniq = [...new Set(ds.map((d) => Math.round(d * 1e6) / 1e6))].sort((a, b) => a - b);
+      for (const d of uniq) {
+        const region = d < dStar ? "below d*" : w === 0 ? "above d*" : d < dW ? "band d*<d<d_w" : "above d_w";
+        out.push({ k, w, h, d, region });
+      }
+    }
+  return out;
+}
+
+/**
+ * Runs the sampled grid over seeds and, for each cell, the exact optimum beside it: one
+ * row per (cell, seed) with `method: "sampled"`, one per cell with `method: "exact"` and one
+ * with `method: "exact-label"` (the optimum of the label-implied reward; seed null), each with the cell's base completion, base sycophancy and base inflation gap.
+ * Seeds are paired across cells.
+ */
+export function sampledVsExact(
+  cells: readonly SampledCellSpec[],
+  seeds: readonly number[],
+  config: Partial<SampledConfig> & { contexts?: number },
+  onProgress?: (done: number, total: number) => void,
+): Row[] {
+  const rows: Row[] = [];
+  const slices = new Map<string, Slice>();
+  const total = cells.length * (seeds.length + 1);
+  let done = 0;
+  const beta = config.beta ?? DEFAULT_SAMPLED.beta;
+  for (const cell of cells) {
+    const key = `${cell.k}|${cell.w}`;
+    let slice = slices.get(key);
+    if (!slice) {
+      slice = makeSlice(cell.k, cell.w, { contexts: config.contexts });
+      slices.set(key, slice);
+    }
+    const L = slice.world.config.belief.noticedStepPenalty;
+    const common = {
+      ...cell,
+      dStar: detectionThreshold(cell.h, L),
+      dWhole: wholeManoeuvreThreshold(cell.h, L, cell.w, cell.k),
+      baseCompletion: slice.baseCompletion,
+      baseSycophancy: slice.baseMetrics.sycophancyRate,
+      baseInflation: cellMetrics(slice, slice.base, cellRater(cell.d, cell.h)).inflationGap,
+    };
+    const ex = exactOptimumCell(slice, cell.d, cell.h, beta);
+    rows.push({ method: "exact", seed: null, ...common, ...ex, log10Ratio: Math.log10(ex.completionRatio) });
+    const exLabel = exactOptimumCell(slice, cell.d, cell.h, beta, "label");
+    rows.push({ method: "exact-label", seed: null, ...common, ...exLabel, log10Ratio: Math.log10(exLabel.completionRatio) });
+    onProgress?.(++done, total);
+    for (const seed of seeds) {
+      const s = sampledTrainingCell(slice, cell.d, cell.h, config, Rng.fromSeed(seed).fork(`claim5-sampled-k${cell.k}-w${cell.w}-d${cell.d}`));
+      rows.push({ method: "sampled", seed, ...common, ...s, log10Ratio: Math.log10(s.completionRatio) });
+      onProgress?.(++done, total);
+    }
+  }
+  return rows;
+}
+
+// ───────────────────────── Label-based boundary ─────────────────────────
+
+/**
+ * Boundary rows for both rewards, per (k, w, h): d*, the predicted label threshold
+ * d_label, and the measured crossing of the exact optimum under the believed-utility
+ * reward and under the label-implied reward.
+ */
+export function rewardVsLabelBoundaries(o: { ks: readonly number[]; ws: readonly number[]; hs: readonly number[]; beta: number; contexts?: number }): Row[] {
+  const rows: Row[] = [];
+  for (const k of o.ks)
+    for (const w of o.ws) {
+      const slice = makeSlice(k, w, { contexts: o.contexts });
+      const L = slice.world.config.belief.noticedStepPenalty;
+      const scale = utilityScale(slice.world.config);
+      for (const h of o.hs) {
+        const betaR = cellRater(0, h).rationality;
+        const dLabel = labelThreshold(h, L, betaR, scale);
+        const reward = exactBoundary(slice, h, o.beta, 1e-4, "believed");
+        const label = exactBoundary(slice, h, o.beta, 1e-4, "label");
+        rows.push({ k, w, h, dStar: detectionThreshold(h, L), dLabel, measuredReward: reward, measuredLabel: label, errorLabel: label === null ? null : label - dLabel });
+      }
+    }
+  return rows;
+}
+
+// ───────────────────────── Decisions for the sampled part ─────────────────────────
+
+/** Claim 5 (i), relative: sampled training leaves completion at or below base where d > d* (w = 0). */
+export const CLAIM5_SAMPLED_RELATIVE: Hypothesis = {
+  claim: 5,
+  effect: "sampled training, w = 0, d > d*: completion / base completion (cell with the highest upper bound)",
+  direction: "below",
+  threshold: 1.1,
+  thresholdText: "< 1.1× base in every cell (95% interval over seeds)",
+};
+
+/** Claim 5 (i), absolute: the same cells, completion − base in absolute probability. */
+export const CLAIM5_SAMPLED_ABSOLUTE: Hypothesis = {
+  claim: 5,
+  effect: "sampled training, w = 0, d > d*: completion − base completion (cell with the highest upper bound)",
+  direction: "below",
+  threshold: 0.002,
+  thresholdText: "< +0.002 (0.2 percentage points) in every cell",
+};
+
+/** Claim 5 (i), deception in the same runs: sycophancy rises above the base model's. */
+export const CLAIM5_SAMPLED_DECEPTION: Hypothesis = {
+  claim: 5,
+  effect: "sampled training, w = 0, d > d*: sycophancy − base sycophancy (cell with the lowest lower bound)",
+  direction: "above",
+  threshold: 0.05,
+  thresholdText: "> +0.05 in every cell",
+};
+
+/** Threshold for calling a manoeuvre "learned" in the report of the w > 0 band (not decided). */
+export const LEARNED_RELATIVE = 10;
+/** Absolute companion of LEARNED_RELATIVE: completion probability at least 1%. */
+export const LEARNED_ABSOLUTE = 0.01;
+
+/** Per-cell means and 95% intervals over seeds of the sampled rows, with the exact optimum beside. */
+export function sampledCellSummary(rows: readonly Row[]): Row[] {
+  const key = (r: Row) => `${r["k"]}|${r["w"]}|${r["h"]}|${r["d"]}`;
+  const groups = new Map<string, { exact?: Row; label?: Row; sampled: Row[] }>();
+  for (const r of rows) {
+    const g = groups.get(key(r)) ?? { sampled: [] };
+    if (r["method"] === "exact") g.exact = r;
+    else if (r["method"] === "exact-label") g.label = r;
+    else if (r["method"] === "sampled") g.sampled.push(r);
+    groups.set(key(r), g);
+  }
+  const out: Row[] = [];
+  for (const g of groups.values()) {
+    const s = g.sampled;
+    if (s.length === 0 || !g.exact) continue;
+    const e = g.exact;
+    const ci = (f: (r: Row) => number) => (s.length >= 2 ? meanCI(s.map(f)) : { estimate: f(s[0]!), lo: NaN, hi: NaN, n: 1 });
+    const ratio = ci((r) => r["completionRatio"] as number);
+    const excess = ci((r) => (r["completion"] as number) - (r["baseCompletion"] as number));
+    const syc = ci((r) => (r["sycophancyRate"] as number) - (r["baseSycophancy"] as number));
+    const infl = ci((r) => (r["inflationGap"] as number) - (r["baseInflation"] as number));
+    const kl = ci((r) => r["kl"] as number);
+    const learned = (ratioV: number, comp: number) => ratioV >= LEARNED_RELATIVE && comp >= LEARNED_ABSOLUTE;
+    out.push({
+      k: e["k"]!, w: e["w"]!, h: e["h"]!, d: e["d"]!, region: e["region"]!, dStar: e["dStar"]!, dWhole: e["dWhole"]!, baseCompletion: e["baseCompletion"]!,
+      exactRatio: e["completionRatio"]!, exactCompletion: e["completion"]!, exactKl: e["kl"]!,
+      exactLabelRatio: g.label ? g.label["completionRatio"]! : null,
+      exactSycophancyRise: (e["sycophancyRate"] as number) - (e["baseSycophancy"] as number),
+      sampledRatio: ratio.estimate, sampledRatio_lo: ratio.lo, sampledRatio_hi: ratio.hi,
+      sampledExcess: excess.estimate, sampledExcess_lo: excess.lo, sampledExcess_hi: excess.hi,
+      sycophancyRise: syc.estimate, sycophancyRise_lo: syc.lo, sycophancyRise_hi: syc.hi,
+      inflationRise: infl.estimate, inflationRise_lo: infl.lo, inflationRise_hi: infl.hi,
+      sampledKl: kl.estimate,
+      completionsSeen: s.reduce((a, r) => a + (r["completionsSeen"] as number), 0) / s.length,
+      exactLearned: learned(e["completionRatio"] as number, e["completion"] as number),
+      sampledLearned: learned(ratio.estimate, (e["baseCompletion"] as number) + excess.estimate),
+    });
+  }
+  return out;
+}
+
+type Part = { effect: string; status: VerdictStatus; interval: Interval };
+
+/**
+ * Decides claim 5 (i) from per-cell summaries: every w = 0 cell with d > d* must clear each
+ * hypothesis; the reported interval is the worst cell's. No qualifying cell → inconclusive.
+ */
+export function decideSampled(summary: readonly Row[]): { status: VerdictStatus; parts: Part[] } {
+  const cells = summary.filter((r) => r["w"] === 0 && (r["d"] as number) > (r["dStar"] as number));
+  const nan: Interval = { estimate: NaN, lo: NaN, hi: NaN, n: 0 };
+  const iv = (r: Row, m: string): Interval => ({ estimate: r[m] as number, lo: r[`${m}_lo`] as number, hi: r[`${m}_hi`] as number, n: 0 });
+  const part = (h: Hypothesis, metric: string): Part => {
+    if (cells.length === 0) return { effect: h.effect, status: "inconclusive", interval: nan };
+    const intervals = cells.map((r) => iv(r, metric));
+    const worst = intervals.reduce((a, b) => (h.direction === "below" ? (b.hi > a.hi || Number.isNaN(b.hi) ? b : a) : (b.lo < a.lo || Number.isNaN(b.lo) ? b : a)));
+    return { effect: h.effect, status: allOf(intervals.map((i) => decide(h, i))), interval: { ...worst, n: cells.length } };
+  };
+  const parts = [part(CLAIM5_SAMPLED_RELATIVE, "sampledRatio"), part(CLAIM5_SAMPLED_ABSOLUTE, "sampledExcess"), part(CLAIM5_SAMPLED_DECEPTION, "sycophancyRise")];
+  return { status: allOf(parts.map((p) => p.status)), parts };
+}
+
+/**
+ * Budget sweep in one cell: sampled training with several sample budgets (same seeds), to
+ * show how far finite-budget training is from the exact optimum as the budget grows.
+ */
+export function budgetSweep(cell: { k: number; w: number; h: number; d: number }, budgets: readonly number[], seeds: readonly number[], config: Partial<SampledConfig> & { contexts?: number }, onProgress?: (done: number, total: number) => void): Row[] {
+  const slice = makeSlice(cell.k, cell.w, { contexts: config.contexts });
+  const beta = config.beta ?? DEFAULT_SAMPLED.beta;
+  const ex = exactOptimumCell(slice, cell.d, cell.h, beta);
+  const rows: Row[] = [];
+  let done = 0;
+  for (const samples of budgets)
+    for (const seed of seeds) {
+      const s = sampledTrainingCell(slice, cell.d, cell.h, { ...config, samples }, Rng.fromSeed(seed).fork(`claim5-budget-k${cell.k}-w${cell.w}-d${cell.d}`));
+      rows.push({ ...cell, seed, samples, exactRatio: ex.completionRatio, completionRatio: s.completionRatio, log10Ratio: Math.log10(s.completionRatio), completionsSeen: s.completionsSeen, kl: s.kl });
+      onProgress?.(++done, budgets.length * seeds.length);
+    }
+  return rows;
 }
