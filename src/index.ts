@@ -9,7 +9,6 @@ export * from "./mode";
 export * from "./stats";
 export * from "./verdict";
 export * from "./claims";
-export * from "./claims/index";
 export * from "./table";
 export * from "./plot";
 export * from "./tf";

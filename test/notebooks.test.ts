@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT, runReports } from "./helpers/run";
-import { CLAIMS } from "../src/claims";
+import { CLAIMS } from "../src/claims/registry";
 import type { Verdict } from "../src/verdict";
 
 const STATUSES = ["supported", "not supported", "inconclusive"];

@@ -3,7 +3,7 @@
  * every notebook's report. A claim whose notebook has not produced a verdict is shown
  * as "not run" — never as passing.
  */
-import { CLAIMS } from "../claims";
+import { CLAIMS } from "../claims/registry";
 import type { Verdict } from "../verdict";
 import { escapeHtml, formatCell } from "../table";
 
