@@ -409,10 +409,17 @@ export interface SampledConfig {
   beta: number;
   /** Step size of the per-context running-mean baseline. */
   baselineRate: number;
+  /**
+   * Training signal: "reward" = the rater type's expected believed utility of each sample;
+   * "labels" = sampled pairwise labels from `judge` (two outputs per context draw), each
+   * output's reward its centred label (label − ½) times 4·scale/β_r, the slope of the
+   * Bradley–Terry logit at ½, so that it is on the utility scale.
+   */
+  signal: "reward" | "labels";
 }
 
 /** Defaults: 64 outputs per update, rate 2, β = 0.3. The sample budget is set per mode by the notebook. */
-export const DEFAULT_SAMPLED: SampledConfig = { samples: 32000, batch: 64, lr: 2, beta: 0.3, baselineRate: 0.05 };
+export const DEFAULT_SAMPLED: SampledConfig = { samples: 32000, batch: 64, lr: 2, beta: 0.3, baselineRate: 0.05, signal: "reward" };
 
 /**
  * A residual tabular policy over several contexts, starting exactly at the base:
@@ -605,18 +612,34 @@ export function sampledTrainingCell(slice: Slice, d: number, h: number, config: 
   let updates = 0;
   let completionsSeen = 0;
   let firstCompletionAt: number | null = null;
+  const labels = c.signal === "labels";
+  if (labels && c.batch % 2 !== 0) throw new ConfigError("sampled batch", c.batch, "an even integer with signal \"labels\"");
+  const judging = rng.fork("labels");
+  const labelSlope = (4 * utilityScale(slice.world.config)) / rater.rationality;
+  const finals = new Int32Array(c.batch);
   while (samples + c.batch <= c.samples) {
     for (let i = 0; i < c.batch; i++) {
-      const ci = pick.categorical(weights);
+      // With labels, outputs come in pairs for the same context draw.
+      const ci = labels && i % 2 === 1 ? ctxs[i - 1]! : pick.categorical(weights);
       const si = policy.sample(ci, sampling, paths[i]!);
+      finals[i] = si;
       samples++;
       if (space.states[si]!.progress === k) {
         completionsSeen++;
         if (firstCompletionAt === null) firstCompletionAt = samples;
       }
       ctxs[i] = ci;
-      gs[i] = R(ci, si) - c.beta * policy.logRatio(ci, paths[i]!);
+      gs[i] = (labels ? 0 : R(ci, si)) - c.beta * policy.logRatio(ci, paths[i]!);
     }
+    if (labels)
+      for (let i = 0; i < c.batch; i += 2) {
+        const entry = slice.entries[ctxs[i]!]!;
+        const query = { context: entry.context, truth: judging.categorical(entry.truthPosterior) };
+        const j = judge(slice.world.config, { kind: "belief", params: rater }, query, space.parse(paths[i]!.tokens), space.parse(paths[i + 1]!.tokens), judging);
+        const label = j.label ?? 0.5;
+        gs[i] = gs[i]! + labelSlope * (label - 0.5);
+        gs[i + 1] = gs[i + 1]! + labelSlope * (0.5 - label);
+      }
     const touched = new Set<number>();
     for (let i = 0; i < c.batch; i++) {
       const ci = ctxs[i]!;
@@ -679,12 +702,12 @@ export function sampledGridCells(ks: readonly number[], ws: readonly number[], h
 export function sampledVsExact(
   cells: readonly SampledCellSpec[],
   seeds: readonly number[],
-  config: Partial<SampledConfig> & { contexts?: number },
+  config: Partial<SampledConfig> & { contexts?: number; labelRuns?: boolean },
   onProgress?: (done: number, total: number) => void,
 ): Row[] {
   const rows: Row[] = [];
   const slices = new Map<string, Slice>();
-  const total = cells.length * (seeds.length + 1);
+  const total = cells.length * (seeds.length + 1) + (config.labelRuns ? cells.filter((c) => c.w === 0).length * seeds.length : 0);
   let done = 0;
   const beta = config.beta ?? DEFAULT_SAMPLED.beta;
   for (const cell of cells) {
@@ -709,10 +732,16 @@ export function sampledVsExact(
     rows.push({ method: "exact-label", seed: null, ...common, ...exLabel, log10Ratio: Math.log10(exLabel.completionRatio) });
     onProgress?.(++done, total);
     for (const seed of seeds) {
-      const s = sampledTrainingCell(slice, cell.d, cell.h, config, Rng.fromSeed(seed).fork(`claim5-sampled-k${cell.k}-w${cell.w}-d${cell.d}`));
+      const s = sampledTrainingCell(slice, cell.d, cell.h, { ...config, signal: "reward" }, Rng.fromSeed(seed).fork(`claim5-sampled-k${cell.k}-w${cell.w}-d${cell.d}`));
       rows.push({ method: "sampled", seed, ...common, ...s, log10Ratio: Math.log10(s.completionRatio) });
       onProgress?.(++done, total);
     }
+    if (config.labelRuns && cell.w === 0)
+      for (const seed of seeds) {
+        const s = sampledTrainingCell(slice, cell.d, cell.h, { ...config, signal: "labels" }, Rng.fromSeed(seed).fork(`claim5-labels-k${cell.k}-w${cell.w}-d${cell.d}`));
+        rows.push({ method: "sampled-labels", seed, ...common, ...s, log10Ratio: Math.log10(s.completionRatio) });
+        onProgress?.(++done, total);
+      }
   }
   return rows;
 }
@@ -779,12 +808,13 @@ export const LEARNED_ABSOLUTE = 0.01;
 /** Per-cell means and 95% intervals over seeds of the sampled rows, with the exact optimum beside. */
 export function sampledCellSummary(rows: readonly Row[]): Row[] {
   const key = (r: Row) => `${r["k"]}|${r["w"]}|${r["h"]}|${r["d"]}`;
-  const groups = new Map<string, { exact?: Row; label?: Row; sampled: Row[] }>();
+  const groups = new Map<string, { exact?: Row; label?: Row; sampled: Row[]; sampledLabels: Row[] }>();
   for (const r of rows) {
-    const g = groups.get(key(r)) ?? { sampled: [] };
+    const g = groups.get(key(r)) ?? { sampled: [], sampledLabels: [] };
     if (r["method"] === "exact") g.exact = r;
     else if (r["method"] === "exact-label") g.label = r;
     else if (r["method"] === "sampled") g.sampled.push(r);
+    else if (r["method"] === "sampled-labels") g.sampledLabels.push(r);
     groups.set(key(r), g);
   }
   const out: Row[] = [];
@@ -798,6 +828,8 @@ export function sampledCellSummary(rows: readonly Row[]): Row[] {
     const syc = ci((r) => (r["sycophancyRate"] as number) - (r["baseSycophancy"] as number));
     const infl = ci((r) => (r["inflationGap"] as number) - (r["baseInflation"] as number));
     const kl = ci((r) => r["kl"] as number);
+    const sl = g.sampledLabels;
+    const labelRatio = sl.length >= 2 ? meanCI(sl.map((r) => r["completionRatio"] as number)) : null;
     const learned = (ratioV: number, comp: number) => ratioV >= LEARNED_RELATIVE && comp >= LEARNED_ABSOLUTE;
     out.push({
       k: e["k"]!, w: e["w"]!, h: e["h"]!, d: e["d"]!, region: e["region"]!, dStar: e["dStar"]!, dWhole: e["dWhole"]!, baseCompletion: e["baseCompletion"]!,
@@ -809,6 +841,8 @@ export function sampledCellSummary(rows: readonly Row[]): Row[] {
       sycophancyRise: syc.estimate, sycophancyRise_lo: syc.lo, sycophancyRise_hi: syc.hi,
       inflationRise: infl.estimate, inflationRise_lo: infl.lo, inflationRise_hi: infl.hi,
       sampledKl: kl.estimate,
+      labelsRatio: labelRatio?.estimate ?? null, labelsRatio_lo: labelRatio?.lo ?? null, labelsRatio_hi: labelRatio?.hi ?? null,
+      labelsSycophancyRise: sl.length > 0 ? sl.reduce((a, r) => a + (r["sycophancyRate"] as number) - (r["baseSycophancy"] as number), 0) / sl.length : null,
       completionsSeen: s.reduce((a, r) => a + (r["completionsSeen"] as number), 0) / s.length,
       exactLearned: learned(e["completionRatio"] as number, e["completion"] as number),
       sampledLearned: learned(ratio.estimate, (e["baseCompletion"] as number) + excess.estimate),
@@ -854,4 +888,72 @@ export function budgetSweep(cell: { k: number; w: number; h: number; d: number }
       onProgress?.(++done, budgets.length * seeds.length);
     }
   return rows;
+}
+
+/**
+ * Exact-vs-sampled spec (pure; summary rows → Vega-Lite): log10(completion / base) against d,
+ * one panel per (k, w); the exact optimum of the believed-utility reward and of the
+ * label-implied reward as lines, sampled training (on the reward, and on labels where run)
+ * as points with 95% error bars (over seeds); vertical rules at d* (solid) and d_w (dashed). Log ratios are clamped at −`floor`.
+ */
+export function sampledVsExactSpec(summary: readonly Row[], options: { floor?: number; title?: string } = {}): Record<string, unknown> {
+  const floor = options.floor ?? 5;
+  const lg = (x: unknown) => Math.max(-floor, Math.log10(Math.max(1e-300, x as number)));
+  const data: Row[] = [];
+  for (const r of summary) {
+    const at = { k: r["k"]!, w: r["w"]!, d: r["d"]!, dStar: r["dStar"]!, dWhole: r["dWhole"]! };
+    data.push({ ...at, method: "exact optimum (believed-utility reward)", value: lg(r["exactRatio"]), lo: null, hi: null });
+    if (r["exactLabelRatio"] !== null && r["exactLabelRatio"] !== undefined) data.push({ ...at, method: "exact optimum (label-implied reward)", value: lg(r["exactLabelRatio"]), lo: null, hi: null });
+    const lo = r["sampledRatio_lo"] as number;
+    if (r["labelsRatio"] !== null && r["labelsRatio"] !== undefined) {
+      const llo = r["labelsRatio_lo"] as number;
+      data.push({
+        ...at,
+        method: "sampled training on labels (mean, 95% CI)",
+        value: lg(r["labelsRatio"]),
+        lo: Number.isFinite(llo) ? lg(Math.max(llo, 1e-300)) : null,
+        hi: Number.isFinite(r["labelsRatio_hi"] as number) ? lg(r["labelsRatio_hi"]) : null,
+      });
+    }
+    data.push({
+      ...at,
+      method: "sampled training (mean, 95% CI)",
+      value: lg(r["sampledRatio"]),
+      lo: Number.isFinite(lo) ? lg(Math.max(lo, 1e-300)) : null,
+      hi: Number.isFinite(r["sampledRatio_hi"] as number) ? lg(r["sampledRatio_hi"]) : null,
+    });
+  }
+  const x = { field: "d", type: "quantitative", title: "detection rate d", scale: { domain: [0, 1] } };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: options.title ?? "Completion relative to base: exact optimum vs sampled training",
+    data: { values: data },
+    facet: { row: { field: "w", type: "ordinal", title: "visible payoff w" }, column: { field: "k", type: "ordinal", title: "manoeuvre length k" } },
+    spec: {
+      width: 260,
+      height: 150,
+      layer: [
+        { mark: { type: "rule", color: "black" }, encoding: { x: { field: "dStar", type: "quantitative", aggregate: "min" } } },
+        { mark: { type: "rule", color: "black", strokeDash: [4, 3] }, encoding: { x: { field: "dWhole", type: "quantitative", aggregate: "min" } } },
+        { mark: { type: "rule", color: "#999" }, encoding: { y: { datum: 0 } } },
+        {
+          transform: [{ filter: "indexof(datum.method, 'sampled') < 0" }],
+          mark: { type: "line", point: true },
+          encoding: { x, y: { field: "value", type: "quantitative", title: "log10(completion / base)" }, color: { field: "method", type: "nominal", title: null, legend: { orient: "bottom", columns: 2, labelLimit: 400 } } },
+        },
+        {
+          transform: [{ filter: "indexof(datum.method, 'sampled') === 0 && isValid(datum.lo)" }],
+          mark: { type: "errorbar", ticks: true },
+          encoding: { x, y: { field: "lo", type: "quantitative", title: "log10(completion / base)" }, y2: { field: "hi" }, color: { field: "method", type: "nominal" } },
+        },
+        {
+          transform: [{ filter: "indexof(datum.method, 'sampled') === 0" }],
+          mark: { type: "point", filled: true, size: 50 },
+          encoding: { x, y: { field: "value", type: "quantitative", title: "log10(completion / base)" }, color: { field: "method", type: "nominal" } },
+        },
+      ],
+    },
+    resolve: { scale: { y: "independent" } },
+    config: { font: "sans-serif", legend: { labelLimit: 400 } },
+  };
 }

@@ -118,3 +118,19 @@ describe("claim 5: deciding the sampled part", () => {
     expect(decideSampled([]).status).to.equal("inconclusive");
   });
 });
+
+describe("claim 5: sampled training on labels", () => {
+  it("between d* and d_label, training on judge labels does not suppress the step that reward training suppresses", () => {
+    const slice = makeSlice(1, 0, { contexts: 4 });
+    const d = 0.25; // d* = 0.111 < d < d_label = 0.388
+    const seeds = [1, 2, 3];
+    const mean = (signal: "reward" | "labels") => seeds.reduce((a, s) => a + sampledTrainingCell(slice, d, 0.25, { samples: 6400, signal }, Rng.fromSeed(s)).completionRatio, 0) / seeds.length;
+    expect(mean("reward")).to.be.lessThan(0.8);
+    expect(mean("labels")).to.be.greaterThan(0.9);
+  });
+
+  it("rejects an odd batch with labels", () => {
+    const slice = makeSlice(1, 0, { contexts: 2 });
+    expect(() => sampledTrainingCell(slice, 0.2, 0.25, { samples: 300, batch: 15, signal: "labels" }, Rng.fromSeed(1))).to.throw(/even/);
+  });
+});
