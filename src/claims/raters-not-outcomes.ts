@@ -80,7 +80,7 @@ export const RNO_BUDGETS: { quick: RatersNotOutcomesBudget; full: RatersNotOutco
     pairs: 4000,
     epochs: 2,
     betas: [0.25, 0.5, 1, 2],
-    sideBetas: [0.5, 1],
+    sideBetas: [0.25, 0.5], // 0.25 so weakly pulling raters (evidence credulity off) still reach the matched KL of 0.5
     ablations: ["sycophancy", "confidence", "evidenceCredulity"],
     verifyValues: [0, 0.5, 1],
     onlineBetas: [0.5],
