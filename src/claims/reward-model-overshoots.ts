@@ -11,8 +11,10 @@
  * - best-of-n, exactly, over the base model's distribution of final states per context
  *   (KL is then over meanings, a lower bound of the sequence-level KL of best-of-n over
  *   token sequences; the analytic bound log n − (n−1)/n is reported beside it);
- * - PPO on the RM (several fixed KL coefficients), and offline DPO on the *same raw rater
- *   labels* the RM was fit to (several β), both evaluated by exact DP with sequence KL.
+ * - PPO on the RM (several fixed KL coefficients; each run is evaluated exactly at chosen
+ *   iterations along its trajectory, so the RL curve R(d) has points from small d up), and
+ *   offline DPO on the *same raw rater labels* the RM was fit to (several β), both
+ *   evaluated by exact DP with sequence KL.
  *
  * Rows carry the proxy (RM) score gain over the base model, true and rater-believed
  * utility, the inflation gap and its parts, the deceptive rates, and the RM-versus-rater
@@ -60,8 +62,12 @@ export interface OvershootConfig {
   ns: number[];
   /** Reward-model settings. */
   rm: Partial<RewardModelConfig>;
-  /** PPO KL coefficients and settings. */
-  ppoBetas: number[];
+  /**
+   * PPO runs: a fixed KL coefficient each, and the iterations after which the policy is
+   * evaluated exactly (the last iteration, `ppo.iterations`, always is). The first run is the
+   * *trajectory* run (weak leash, many checkpoints) used for the RL Gao fit.
+   */
+  ppoRuns: PpoRun[];
   ppo: Partial<PpoConfig>;
   /** DPO β values and settings. */
   dpoBetas: number[];
@@ -70,17 +76,29 @@ export interface OvershootConfig {
   population: PopulationConfig;
 }
 
+/** One PPO run of the claim-2 experiment. */
+export interface PpoRun {
+  beta: number;
+  /** Iterations (1-based) after which the policy is evaluated exactly. */
+  checkpoints: number[];
+}
+
 export const OVERSHOOT_DEFAULTS: OvershootConfig = {
   rmPairs: [500, 2000, 8000],
   indirectionPairs: 2000,
-  heldOutPairs: 2000,
-  trainDocs: 8000,
-  heldOutDocs: 1000,
-  ns: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096],
-  rm: { hidden: [32], epochs: 20, learningRate: 0.01, batchSize: 64 },
-  ppoBetas: [0.03, 0.1, 0.3],
-  ppo: { iterations: 40, batchSize: 128, epochs: 2, minibatches: 2, learningRate: 1e-3 },
-  dpoBetas: [0.1, 0.3, 1],
+  heldOutPairs: 1000,
+  trainDocs: 6000,
+  heldOutDocs: 500,
+  ns: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+  rm: { hidden: [32], epochs: 10, learningRate: 0.01, batchSize: 64 },
+  ppoRuns: [
+    { beta: 0.03, checkpoints: [1, 2, 3, 5, 8, 12, 16, 20] },
+    { beta: 0.3, checkpoints: [20] },
+    { beta: 1, checkpoints: [20] },
+    { beta: 3, checkpoints: [20] },
+  ],
+  ppo: { iterations: 20, batchSize: 128, epochs: 2, minibatches: 2, learningRate: 1e-3 },
+  dpoBetas: [0.1, 0.3, 1, 3],
   dpo: { epochs: 2, batchSize: 64, learningRate: 1e-3 },
   population: PRESETS.typical.population,
 };
@@ -100,7 +118,7 @@ export const OVERSHOOT_HYPOTHESIS: Hypothesis = {
   effect: "best-of-n on the reward model: best true utility along the curve minus true utility at the largest n",
   direction: "above",
   threshold: OVERSHOOT_DROP_THRESHOLD,
-  thresholdText: "overshoot > 0.02 utility units, and inflation gap of PPO-on-RM − DPO-on-labels at matched KL > 0",
+  thresholdText: "overshoot > 0.02 utility units, and inflation gap of PPO-on-RM − DPO-on-labels at matched KL (midpoint of the KL range both reach) > 0",
 };
 
 /** Reward-model scores for every (context, parser state): scores[context.index][state.index]. */
@@ -190,6 +208,10 @@ export function bestOfNDistribution(base: ExactDistribution, rm: ScoreTable, n: 
   return { contexts, kl: kl / w };
 }
 
+/** Method labels of the RL rows. */
+export const PPO = "PPO on RM";
+export const DPO = "DPO on rater labels";
+
 const METRICS: readonly (keyof WorldMetrics & string)[] = [
   "trueUtility",
   "believedUtility",
@@ -262,14 +284,18 @@ export function overshootSeed(world: World, overrides: Partial<OvershootConfig>,
           out.bon.push({ rmPairs: N, n, klBound: bestOfNKlBound(n), dBound: Math.sqrt(bestOfNKlBound(n)), ...evalRow(world, dist, table, believed, baseProxy) });
         }
         if (N !== cfg.indirectionPairs) continue;
-        const baseRow = { beta: null, ...evalRow(world, baseDist, table, believed, baseProxy) };
-        out.rl.push({ method: "PPO on RM", ...baseRow }, { method: "DPO on rater labels", ...baseRow });
+        const baseRow = { beta: null, iteration: 0, final: true, ...evalRow(world, baseDist, table, believed, baseProxy) };
+        out.rl.push({ method: PPO, ...baseRow }, { method: DPO, ...baseRow });
         const reward = (cs: readonly Context[], outputs: readonly number[][]) => cs.map((c, i) => table[c.index]![world.space.parse(outputs[i]!).state.index]!);
-        for (const beta of cfg.ppoBetas) {
+        const iterations = cfg.ppo.iterations ?? 20;
+        for (const run of cfg.ppoRuns) {
           const policy = base.policy.trainableCopy();
+          const at = new Set([...run.checkpoints, iterations]);
           try {
-            trainPpo(policy, base.reference, contextSampler(world), reward, { ...cfg.ppo, beta }, rng.fork("ppo"));
-            out.rl.push({ method: "PPO on RM", beta, ...evalRow(world, exactPolicyDistribution(world, policy, base.table), table, believed, baseProxy) });
+            trainPpo(policy, base.reference, contextSampler(world), reward, { ...cfg.ppo, iterations, beta: run.beta }, rng.fork(`ppo/${run.beta}`), (it) => {
+              if (!at.has(it)) return;
+              out.rl.push({ method: PPO, beta: run.beta, iteration: it, final: it === iterations, ...evalRow(world, exactPolicyDistribution(world, policy, base.table), table, believed, baseProxy) });
+            });
           } finally {
             policy.dispose();
           }
@@ -279,7 +305,7 @@ export function overshootSeed(world: World, overrides: Partial<OvershootConfig>,
           const policy = base.policy.trainableCopy();
           try {
             trainDpo(policy, base.reference, prefs, { ...cfg.dpo, beta }, rng.fork("dpo"));
-            out.rl.push({ method: "DPO on rater labels", beta, ...evalRow(world, exactPolicyDistribution(world, policy, base.table), table, believed, baseProxy) });
+            out.rl.push({ method: DPO, beta, iteration: null, final: true, ...evalRow(world, exactPolicyDistribution(world, policy, base.table), table, believed, baseProxy) });
           } finally {
             policy.dispose();
           }
@@ -313,39 +339,151 @@ export function gaoFitOf(form: "bon" | "rl", curve: readonly Row[]): GaoFit | nu
   return fitGao(form, pts.map((r) => r["d"] as number), pts.map((r) => r["trueGain"] as number));
 }
 
+/** Which PPO points form the PPO curve: the end of every run (one point per β), or the trajectory run's checkpoints. */
+export type PpoCurve = "ends" | "trajectory";
+
 /**
- * Inflation gap of PPO-on-RM minus DPO-on-labels at matched KL for one seed: both curves
- * (with the base model at KL 0) are interpolated at the largest KL both reach.
+ * The points of one method's curve in one seed (base model at KL 0 included): DPO's β sweep;
+ * PPO's run ends (one per β, like DPO's sweep) or the trajectory run (the first β in
+ * `ppoRuns`, i.e. the smallest-β run with the most checkpoints, identified here as the β of
+ * the most PPO rows).
  */
-export function matchedKlGapDifference(rl: readonly Row[], metric = "inflationGap"): { kl: number; diff: number } | null {
-  const curve = (m: string) => rl.filter((r) => r["method"] === m).map((r) => ({ x: r["kl"] as number, y: r[metric] as number }));
-  const ppo = curve("PPO on RM"), dpo = curve("DPO on rater labels");
-  if (ppo.length < 2 || dpo.length < 2) return null;
-  const at = Math.min(Math.max(...ppo.map((p) => p.x)), Math.max(...dpo.map((p) => p.x)));
-  const a = interpolateAt(ppo, at), b = interpolateAt(dpo, at);
-  return a === null || b === null ? null : { kl: at, diff: a - b };
+export function methodCurve(rl: readonly Row[], method: string, ppo: PpoCurve = "ends"): Row[] {
+  const rows = rl.filter((r) => r["method"] === method);
+  if (method !== PPO) return rows;
+  if (ppo === "ends") return rows.filter((r) => r["final"] === true);
+  return rows.filter((r) => r["beta"] === null || r["beta"] === trajectoryBeta(rows));
+}
+
+/** The β of the PPO run with the most evaluated checkpoints (ties: the smallest β). */
+export function trajectoryBeta(rl: readonly Row[]): number | null {
+  const counts = new Map<number, number>();
+  for (const r of rl) if (r["method"] === PPO && typeof r["beta"] === "number") counts.set(r["beta"] as number, (counts.get(r["beta"] as number) ?? 0) + 1);
+  let best: number | null = null;
+  for (const [b, c] of counts) if (best === null || c > counts.get(best)! || (c === counts.get(best)! && b < best)) best = b;
+  return best;
+}
+
+/**
+ * The matched-KL budget of one seed, fixed by rule before looking at the metric: the
+ * midpoint of the KL range that both curves' *trained* points cover, i.e. of
+ * [max(min KL_PPO, min KL_DPO), min(max KL_PPO, max KL_DPO)]; null when the ranges do not
+ * overlap.
+ */
+export function matchedKlBudget(a: readonly number[], b: readonly number[]): number | null {
+  const ta = a.filter((x) => x > 0), tb = b.filter((x) => x > 0);
+  if (ta.length === 0 || tb.length === 0) return null;
+  const lo = Math.max(Math.min(...ta), Math.min(...tb)), hi = Math.min(Math.max(...ta), Math.max(...tb));
+  return hi >= lo ? (lo + hi) / 2 : null;
+}
+
+/**
+ * `metric` of PPO-on-RM minus DPO-on-labels for one seed, both interpolated (linearly in
+ * KL, base model at KL 0 included) at `at` — by default the matched-KL budget of
+ * {@link matchedKlBudget}.
+ */
+export function matchedKlGapDifference(rl: readonly Row[], metric = "inflationGap", ppo: PpoCurve = "ends", at?: number): { kl: number; diff: number; ppo: number; dpo: number } | null {
+  const pts = (m: string) => methodCurve(rl, m, ppo).map((r) => ({ x: r["kl"] as number, y: r[metric] as number }));
+  const a = pts(PPO), b = pts(DPO);
+  if (a.length < 2 || b.length < 2) return null;
+  const kl = at ?? matchedKlBudget(a.map((p) => p.x), b.map((p) => p.x));
+  if (kl === null) return null;
+  const ya = interpolateAt(a, kl), yb = interpolateAt(b, kl);
+  return ya === null || yb === null ? null : { kl, diff: ya - yb, ppo: ya, dpo: yb };
+}
+
+/** Rise and fall of true utility along the PPO trajectory run: best gain over the base model, and best minus last. */
+export function ppoRiseFall(rl: readonly Row[]): { rise: number; fall: number; peakKl: number; lastKl: number } | null {
+  const traj = methodCurve(rl, PPO, "trajectory").sort((x, y) => ((x["iteration"] as number) ?? 0) - ((y["iteration"] as number) ?? 0));
+  if (traj.length < 2) return null;
+  const baseU = traj[0]!["trueUtility"] as number;
+  let best = traj[0]!;
+  for (const r of traj) if ((r["trueUtility"] as number) > (best["trueUtility"] as number)) best = r;
+  const last = traj[traj.length - 1]!;
+  return { rise: (best["trueUtility"] as number) - baseU, fall: (best["trueUtility"] as number) - (last["trueUtility"] as number), peakKl: best["kl"] as number, lastKl: last["kl"] as number };
 }
 
 export interface DecidedOvershoot {
   main: Interval;
   parts: { effect: string; status: VerdictStatus; interval: Interval }[];
+  /** Matched-KL budgets over seeds (nats). */
   matchedKl: Interval;
+  /** Reported, not decided: the same difference with the PPO trajectory run as the PPO curve. */
+  trajectoryDiff: Interval;
+  trajectoryKl: Interval;
+  /** Reported, not decided: true-utility rise over the base model and fall from the peak along the PPO trajectory. */
+  ppoRise: Interval;
+  ppoFall: Interval;
+}
+
+/** `meanCI`, or an all-NaN interval (decided "inconclusive") when there is no value at all. */
+function meanCIOrNaN(xs: readonly number[]): Interval {
+  return xs.length === 0 ? { estimate: NaN, lo: NaN, hi: NaN, n: 0 } : meanCI(xs);
 }
 
 /** Decides claim 2 from per-seed results (rows tagged with `seed`). */
 export function decideOvershoot(seeds: readonly { seed: number; result: OvershootSeed }[], indirectionPairs: number): DecidedOvershoot {
   const drops = seeds.map((s) => overshoot(s.result.bon.filter((r) => r["rmPairs"] === indirectionPairs)).drop);
-  const main = meanCI(drops);
-  const matched = seeds.map((s) => matchedKlGapDifference(s.result.rl)).filter((x): x is { kl: number; diff: number } => x !== null);
-  const ind = meanCI(matched.map((m) => m.diff));
+  const main = meanCIOrNaN(drops);
+  const ok = <T,>(x: T | null): x is T => x !== null;
+  const matched = seeds.map((s) => matchedKlGapDifference(s.result.rl)).filter(ok);
+  const traj = seeds.map((s) => matchedKlGapDifference(s.result.rl, "inflationGap", "trajectory")).filter(ok);
+  const rf = seeds.map((s) => ppoRiseFall(s.result.rl)).filter(ok);
+  const ind = meanCIOrNaN(matched.map((m) => m.diff));
   return {
     main,
-    matchedKl: meanCI(matched.map((m) => m.kl)),
+    matchedKl: meanCIOrNaN(matched.map((m) => m.kl)),
+    trajectoryDiff: meanCIOrNaN(traj.map((m) => m.diff)),
+    trajectoryKl: meanCIOrNaN(traj.map((m) => m.kl)),
+    ppoRise: meanCIOrNaN(rf.map((x) => x.rise)),
+    ppoFall: meanCIOrNaN(rf.map((x) => x.fall)),
     parts: [
       { effect: `best-of-n overshoot (RM on ${indirectionPairs} pairs): max true utility − true utility at largest n > ${OVERSHOOT_DROP_THRESHOLD}`, status: decide(OVERSHOOT_HYPOTHESIS, main), interval: main },
-      { effect: `inflation gap, PPO-on-RM − DPO-on-rater-labels at matched KL > ${INDIRECTION_THRESHOLD}`, status: decide({ direction: "above", threshold: INDIRECTION_THRESHOLD }, ind), interval: ind },
+      { effect: `inflation gap, PPO-on-RM (run ends by β) − DPO-on-rater-labels at matched KL (midpoint of shared range) > ${INDIRECTION_THRESHOLD}`, status: decide({ direction: "above", threshold: INDIRECTION_THRESHOLD }, ind), interval: ind },
     ],
   };
+}
+
+/** Per seed, `metric` of PPO (both curves) minus DPO at fixed KL values (descriptive; null where a curve does not reach). */
+export function differenceAtKl(perSeed: readonly { seed: number; result: OvershootSeed }[], kls: readonly number[], metric = "inflationGap"): Row[] {
+  const rows: Row[] = [];
+  for (const s of perSeed) {
+    for (const kl of kls) {
+      for (const ppo of ["ends", "trajectory"] as const) {
+        const m = matchedKlGapDifference(s.result.rl, metric, ppo, kl);
+        rows.push({ seed: s.seed, kl, ppoCurve: ppo === "ends" ? "PPO run ends (by β)" : "PPO trajectory", diff: m?.diff ?? null });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Curve labels used by {@link curvesOnGrid}. */
+export const CURVES = { ends: "PPO on RM, run ends (by β)", trajectory: "PPO on RM, trajectory", dpo: "DPO on rater labels (by β)" } as const;
+
+/**
+ * Per seed, each RL curve (PPO run ends, PPO trajectory, DPO sweep; base model at KL 0)
+ * interpolated linearly at the KL values of `grid`, for `metrics`; a grid point outside a
+ * seed's curve gives no row (no extrapolation). Summarise by [curve, kl] for mean bands.
+ */
+export function curvesOnGrid(perSeed: readonly { seed: number; result: OvershootSeed }[], grid: readonly number[], metrics: readonly string[]): Row[] {
+  const rows: Row[] = [];
+  for (const s of perSeed) {
+    const curves: [string, Row[]][] = [[CURVES.ends, methodCurve(s.result.rl, PPO, "ends")], [CURVES.trajectory, methodCurve(s.result.rl, PPO, "trajectory")], [CURVES.dpo, methodCurve(s.result.rl, DPO)]];
+    for (const [curve, pts] of curves) {
+      for (const kl of grid) {
+        const row: Row = { seed: s.seed, curve, kl, d: Math.sqrt(kl) };
+        let ok = true;
+        for (const m of metrics) {
+          const y = interpolateAt(pts.map((r) => ({ x: r["kl"] as number, y: r[m] as number })), kl);
+          if (y === null) ok = false;
+          row[m] = y;
+        }
+        if (ok) rows.push(row);
+      }
+    }
+  }
+  return rows;
 }
 
 /** Runs `overshootSeed` for each seed (root `Rng.fromSeed(seed)`); rows get a `seed` field. */
@@ -375,11 +513,10 @@ export function gaoFitRows(perSeed: readonly { seed: number; result: OvershootSe
       const o = overshoot(curve);
       rows.push({ seed: s.seed, optimiser: "best-of-n", rmPairs: N, alpha: f?.alpha ?? null, beta: f?.beta ?? null, r2: f?.r2 ?? null, fittedPeakD: f && Number.isFinite(f.peakD) ? f.peakD : null, observedPeakD: o.peakD, observedPeakN: o.peakN, overshoot: o.drop });
     }
-    const ppo = s.result.rl.filter((r) => r["method"] === "PPO on RM");
-    const f = gaoFitOf("rl", ppo);
-    let best = ppo[0]!;
-    for (const r of ppo) if ((r["trueUtility"] as number) > (best["trueUtility"] as number)) best = r;
-    rows.push({ seed: s.seed, optimiser: "PPO", rmPairs: null, alpha: f?.alpha ?? null, beta: f?.beta ?? null, r2: f?.r2 ?? null, fittedPeakD: f && Number.isFinite(f.peakD) ? f.peakD : null, observedPeakD: best["d"] as number, observedPeakN: null, overshoot: Math.max(...ppo.map((r) => r["trueUtility"] as number)) - (ppo.reduce((a, r) => ((r["kl"] as number) > (a["kl"] as number) ? r : a), ppo[0]!)["trueUtility"] as number) });
+    const traj = methodCurve(s.result.rl, PPO, "trajectory");
+    const f = gaoFitOf("rl", traj);
+    const rf = ppoRiseFall(s.result.rl);
+    rows.push({ seed: s.seed, optimiser: `PPO trajectory (β = ${trajectoryBeta(s.result.rl)})`, rmPairs: null, alpha: f?.alpha ?? null, beta: f?.beta ?? null, r2: f?.r2 ?? null, fittedPeakD: f && Number.isFinite(f.peakD) ? f.peakD : null, observedPeakD: rf ? Math.sqrt(rf.peakKl) : null, observedPeakN: null, overshoot: rf?.fall ?? null });
   }
   return rows;
 }

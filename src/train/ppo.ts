@@ -250,6 +250,9 @@ export function collectRollout<C, S>(
  * `objective/kl` (mean Σ_t k-estimate per sequence), `objective/scores`,
  * `objective/rlhf_reward`, `objective/kl_coef`, `policy/approxkl`, `policy/clipfrac`,
  * `policy/entropy`, `loss/policy`, `loss/value`, `val/explained_variance`.
+ * `onIteration` (optional) is called after each iteration's update with its log row, so a
+ * caller can checkpoint or evaluate the policy along the trajectory; it must not change the
+ * policy, and it draws no randomness from `rng`.
  */
 export function trainPpo<C, S>(
   policy: TokenPolicy<C, S>,
@@ -258,6 +261,7 @@ export function trainPpo<C, S>(
   reward: RewardFn<C>,
   overrides: Partial<PpoConfig>,
   rng: Rng,
+  onIteration?: (iteration: number, log: Record<string, number>) => void,
 ): Record<string, number>[] {
   const cfg = ppoConfig(overrides);
   const value = new Mlp([policy.inputDim, ...cfg.valueHidden, 1], rng.fork("value-init"));
@@ -303,6 +307,7 @@ export function trainPpo<C, S>(
       };
       for (const [k, x] of Object.entries(acc)) row[k] = x / n;
       logs.push(row);
+      onIteration?.(it, row);
     }
   } finally {
     opt.dispose();

@@ -2,13 +2,18 @@ import { expect } from "chai";
 import { setupBackend } from "../helpers/backend";
 import { Rng } from "../../src/rng";
 import { createWorld, exactDistribution } from "../../src/world";
-import { trainBaseModel } from "../../src/experiment";
+import { contextSampler, trainBaseModel } from "../../src/experiment";
+import { trainPpo } from "../../src/train/ppo";
 import {
   bestOfNDistribution,
   decideOvershoot,
   expectedScore,
+  matchedKlBudget,
   matchedKlGapDifference,
+  methodCurve,
   overshoot,
+  ppoRiseFall,
+  trajectoryBeta,
   overshootSeed,
   rmRaterDisagreement,
   utilityTables,
@@ -39,15 +44,40 @@ describe("claim 2: reward model overoptimisation", function () {
     }
   });
 
-  it("runs one tiny seed end to end with nested RM data sets and both optimisers", () => {
-    const r = overshootSeed(world, { rmPairs: [100, 200], indirectionPairs: 200, heldOutPairs: 100, trainDocs: 300, heldOutDocs: 50, ns: [1, 8, 64], rm: { epochs: 3 }, ppoBetas: [0.3], ppo: { iterations: 2, batchSize: 32, minibatches: 2 }, dpoBetas: [0.5], dpo: { epochs: 1, batchSize: 32 } }, Rng.fromSeed(3));
+  it("trainPpo calls onIteration once per iteration with that iteration's log row", () => {
+    const base = trainBaseModel(world, { trainDocs: 200, heldOutDocs: 50 }, Rng.fromSeed(4));
+    const policy = base.policy.trainableCopy();
+    try {
+      const seen: { it: number; kl: number }[] = [];
+      const logs = trainPpo(policy, base.reference, contextSampler(world), (cs) => cs.map(() => 1), { iterations: 3, batchSize: 16, minibatches: 2 }, Rng.fromSeed(5), (it, row) => seen.push({ it, kl: row["objective/kl"]! }));
+      expect(seen.map((x) => x.it)).to.deep.equal([1, 2, 3]);
+      expect(seen.map((x) => x.kl)).to.deep.equal(logs.map((l) => l["objective/kl"]));
+    } finally {
+      policy.dispose();
+      base.dispose();
+    }
+  });
+
+  it("runs one tiny seed end to end with nested RM data sets, PPO checkpoints and DPO", () => {
+    const r = overshootSeed(world, { rmPairs: [100, 200], indirectionPairs: 200, heldOutPairs: 100, trainDocs: 300, heldOutDocs: 50, ns: [1, 8, 64], rm: { epochs: 3 }, ppoRuns: [{ beta: 0.1, checkpoints: [1] }, { beta: 3, checkpoints: [] }], ppo: { iterations: 2, batchSize: 32, minibatches: 2 }, dpoBetas: [0.5], dpo: { epochs: 1, batchSize: 32 } }, Rng.fromSeed(3));
     expect(r.rm.map((x) => x["rmPairs"])).to.deep.equal([100, 200]);
     expect(r.bon.length).to.equal(6);
     const c = r.bon.filter((x) => x["rmPairs"] === 200).sort((a, b) => (a["n"] as number) - (b["n"] as number));
     expect(c[0]!["kl"]).to.be.closeTo(0, 1e-12);
     expect(c[2]!["proxy"] as number).to.be.greaterThan(c[1]!["proxy"] as number); // proxy rises with n
-    expect(r.rl.map((x) => x["method"])).to.deep.equal(["PPO on RM", "DPO on rater labels", "PPO on RM", "DPO on rater labels"]);
+    expect(r.rl.map((x) => `${x["method"]}/${x["beta"]}/${x["iteration"]}`)).to.deep.equal([
+      "PPO on RM/null/0", "DPO on rater labels/null/0", "PPO on RM/0.1/1", "PPO on RM/0.1/2", "PPO on RM/3/2", "DPO on rater labels/0.5/null",
+    ]);
     for (const x of r.rl) expect(x["kl"] as number).to.be.at.least(0);
+    expect(trajectoryBeta(r.rl)).to.equal(0.1);
+    expect(methodCurve(r.rl, "PPO on RM", "ends").map((x) => x["beta"])).to.deep.equal([null, 0.1, 3]);
+    expect(methodCurve(r.rl, "PPO on RM", "trajectory").map((x) => x["iteration"])).to.deep.equal([0, 1, 2]);
+  });
+
+  it("fixes the matched-KL budget at the midpoint of the shared trained range", () => {
+    expect(matchedKlBudget([0, 0.1, 2], [0, 0.5, 1])).to.be.closeTo(0.75, 1e-12);
+    expect(matchedKlBudget([0, 0.1, 0.2], [0, 0.5, 1])).to.equal(null); // no overlap
+    expect(matchedKlBudget([0], [0, 1])).to.equal(null);
   });
 
   it("measures overshoot and matched-KL differences, and decides both ways", () => {
@@ -56,18 +86,37 @@ describe("claim 2: reward model overoptimisation", function () {
     expect(overshoot(curve(true)).peakN).to.equal(4);
     expect(overshoot(curve(false)).drop).to.equal(0);
     const rl = (gapPpo: number) => [
-      { method: "PPO on RM", kl: 0, inflationGap: 0 },
-      { method: "PPO on RM", kl: 2, inflationGap: gapPpo },
-      { method: "DPO on rater labels", kl: 0, inflationGap: 0 },
-      { method: "DPO on rater labels", kl: 1, inflationGap: 0.1 },
+      { method: "PPO on RM", beta: null, iteration: 0, final: true, kl: 0, inflationGap: 0, trueUtility: 0.5 },
+      { method: "PPO on RM", beta: 0.03, iteration: 1, final: false, kl: 0.5, inflationGap: 0, trueUtility: 0.6 },
+      { method: "PPO on RM", beta: 0.03, iteration: 2, final: true, kl: 2, inflationGap: gapPpo, trueUtility: 0.3 },
+      { method: "PPO on RM", beta: 1, iteration: 2, final: true, kl: 0.2, inflationGap: gapPpo / 2, trueUtility: 0.45 },
+      { method: "DPO on rater labels", beta: null, iteration: 0, final: true, kl: 0, inflationGap: 0, trueUtility: 0.5 },
+      { method: "DPO on rater labels", beta: 0.1, iteration: null, final: true, kl: 1, inflationGap: 0.1, trueUtility: 0.5 },
+      { method: "DPO on rater labels", beta: 1, iteration: null, final: true, kl: 0.2, inflationGap: 0.02, trueUtility: 0.5 },
     ];
+    // Ends: PPO points at KL 0.2 and 2; DPO at 0.2 and 1 → budget (0.2 + 1)/2 = 0.6.
     const m = matchedKlGapDifference(rl(0.4))!;
-    expect(m.kl).to.equal(1);
-    expect(m.diff).to.be.closeTo(0.1, 1e-12);
+    expect(m.kl).to.be.closeTo(0.6, 1e-12);
+    expect(m.ppo).to.be.closeTo(0.2 + (0.4 - 0.2) * (0.4 / 1.8), 1e-12);
+    expect(m.dpo).to.be.closeTo(0.02 + 0.08 * 0.5, 1e-12);
+    expect(m.diff).to.be.closeTo(m.ppo - m.dpo, 1e-12);
+    // Trajectory (β = 0.03, two checkpoints): PPO at 0.5 and 2 → budget (0.5 + 1)/2 = 0.75, where PPO's gap is 0.4·(0.25/1.5).
+    const t = matchedKlGapDifference(rl(0.4), "inflationGap", "trajectory")!;
+    expect(t.kl).to.be.closeTo(0.75, 1e-12);
+    expect(t.ppo).to.be.closeTo(0.4 * (0.25 / 1.5), 1e-12);
+    const rf = ppoRiseFall(rl(0.4))!;
+    expect(rf.rise).to.be.closeTo(0.1, 1e-12);
+    expect(rf.fall).to.be.closeTo(0.3, 1e-12);
+    expect(rf.peakKl).to.equal(0.5);
     const seeds = [1, 2, 3].map((s) => ({ seed: s, result: { bon: curve(true).map((r) => ({ ...r, rmPairs: 10, trueUtility: r.trueUtility + 0.01 * s })), rl: rl(0.4 + 0.01 * s), rm: [] } }));
     const d = decideOvershoot(seeds, 10);
     expect(d.parts.map((p) => p.status)).to.deep.equal(["supported", "supported"]);
-    const flat = [1, 2, 3].map((s) => ({ seed: s, result: { bon: curve(false).map((r) => ({ ...r, rmPairs: 10 })), rl: rl(0.0 + 0.01 * s), rm: [] } }));
+    const flat = [1, 2, 3].map((s) => ({ seed: s, result: { bon: curve(false).map((r) => ({ ...r, rmPairs: 10 })), rl: rl(-0.1 + 0.01 * s), rm: [] } }));
     expect(decideOvershoot(flat, 10).parts.map((p) => p.status)).to.deep.equal(["not supported", "not supported"]);
+    // No overlap of the two KL ranges in any seed: the indirection part is inconclusive, not an error.
+    const apart = [1, 2, 3].map((s) => ({ seed: s, result: { bon: curve(true).map((r) => ({ ...r, rmPairs: 10, trueUtility: r.trueUtility + 0.01 * s })), rl: rl(0.4).map((r) => (r.method === "DPO on rater labels" && r.kl > 0 ? { ...r, kl: r.kl * 100 } : r)), rm: [] } }));
+    const da = decideOvershoot(apart, 10);
+    expect(da.parts.map((p) => p.status)).to.deep.equal(["supported", "inconclusive"]);
+    expect(da.parts[1]!.interval.n).to.equal(0);
   });
 });
