@@ -30,7 +30,10 @@ export interface Hypothesis {
 /** A computed verdict as written to the ledger. */
 export interface Verdict extends Hypothesis {
   status: VerdictStatus;
-  /** Estimate and 95% interval of the effect. */
+  /**
+   * Estimate and 95% interval of the effect. An unbounded end (fewer than two seeds with
+   * data) is ±∞ in memory and `null` in the ledger's JSON files, which have no infinity.
+   */
   interval: { estimate: number; lo: number; hi: number; n: number };
   /** Notebook that computed it (file name without extension). */
   notebook: string;

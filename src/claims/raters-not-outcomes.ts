@@ -299,6 +299,17 @@ export const RNO_THRESHOLDS: RnoThresholds = {
 };
 
 /** The headline hypothesis (the ledger's effect); the status combines every part with `allOf`. */
+/**
+ * The thresholds each mode uses. Full mode is the experiment (`RNO_THRESHOLDS`). Quick mode
+ * is a smoke test whose tiny budget moves the policy only ≈ 0.05–0.1 nats, so it reads the
+ * same effects at smaller KL budgets (otherwise no curve reaches the matched KL and every
+ * part would have no data); its verdict is marked "quick" in the ledger and decides nothing.
+ */
+export const RNO_THRESHOLDS_BY_MODE: { quick: RnoThresholds; full: RnoThresholds } = {
+  quick: { ...RNO_THRESHOLDS, kl: 0.02, klLow: 0.01, klHigh: 0.03 },
+  full: RNO_THRESHOLDS,
+};
+
 export function ratersNotOutcomesHypothesis(t: RnoThresholds = RNO_THRESHOLDS): Hypothesis {
   return {
     claim: 1,
