@@ -459,7 +459,7 @@ export function differenceAtKl(perSeed: readonly { seed: number; result: Oversho
 }
 
 /** Curve labels used by {@link curvesOnGrid}. */
-export const CURVES = { ends: "PPO on RM, run ends (by β)", trajectory: "PPO on RM, trajectory", dpo: "DPO on rater labels (by β)" } as const;
+export const CURVES = { ends: "PPO ends (by β)", trajectory: "PPO trajectory", dpo: "DPO (by β)" } as const;
 
 /**
  * Per seed, each RL curve (PPO run ends, PPO trajectory, DPO sweep; base model at KL 0)
@@ -502,7 +502,12 @@ export function runOvershoot(
   return { perSeed, bon: tag("bon"), rl: tag("rl"), rm: tag("rm") };
 }
 
-/** Gao fits per seed and RM size (best-of-n) and per seed (PPO on RM), as table rows. */
+/**
+ * Gao fits per seed and RM size (best-of-n) and per seed (PPO trajectory run), as table
+ * rows; `r2OtherForm` is the R² of the *other* optimiser's form on the same points (RL form
+ * on best-of-n curves, best-of-n form on the PPO trajectory), to see which shape describes
+ * the data better.
+ */
 export function gaoFitRows(perSeed: readonly { seed: number; result: OvershootSeed }[]): Row[] {
   const rows: Row[] = [];
   for (const s of perSeed) {
@@ -511,12 +516,12 @@ export function gaoFitRows(perSeed: readonly { seed: number; result: OvershootSe
       const curve = s.result.bon.filter((r) => r["rmPairs"] === N);
       const f = gaoFitOf("bon", curve);
       const o = overshoot(curve);
-      rows.push({ seed: s.seed, optimiser: "best-of-n", rmPairs: N, alpha: f?.alpha ?? null, beta: f?.beta ?? null, r2: f?.r2 ?? null, fittedPeakD: f && Number.isFinite(f.peakD) ? f.peakD : null, observedPeakD: o.peakD, observedPeakN: o.peakN, overshoot: o.drop });
+      rows.push({ seed: s.seed, optimiser: "best-of-n", rmPairs: N, alpha: f?.alpha ?? null, beta: f?.beta ?? null, r2: f?.r2 ?? null, r2OtherForm: gaoFitOf("rl", curve)?.r2 ?? null, fittedPeakD: f && Number.isFinite(f.peakD) ? f.peakD : null, observedPeakD: o.peakD, observedPeakN: o.peakN, overshoot: o.drop });
     }
     const traj = methodCurve(s.result.rl, PPO, "trajectory");
     const f = gaoFitOf("rl", traj);
     const rf = ppoRiseFall(s.result.rl);
-    rows.push({ seed: s.seed, optimiser: `PPO trajectory (β = ${trajectoryBeta(s.result.rl)})`, rmPairs: null, alpha: f?.alpha ?? null, beta: f?.beta ?? null, r2: f?.r2 ?? null, fittedPeakD: f && Number.isFinite(f.peakD) ? f.peakD : null, observedPeakD: rf ? Math.sqrt(rf.peakKl) : null, observedPeakN: null, overshoot: rf?.fall ?? null });
+    rows.push({ seed: s.seed, optimiser: `PPO trajectory (β = ${trajectoryBeta(s.result.rl)})`, rmPairs: null, alpha: f?.alpha ?? null, beta: f?.beta ?? null, r2: f?.r2 ?? null, r2OtherForm: gaoFitOf("bon", traj)?.r2 ?? null, fittedPeakD: f && Number.isFinite(f.peakD) ? f.peakD : null, observedPeakD: rf ? Math.sqrt(rf.peakKl) : null, observedPeakN: null, overshoot: rf?.fall ?? null });
   }
   return rows;
 }

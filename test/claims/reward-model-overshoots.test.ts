@@ -4,10 +4,12 @@ import { Rng } from "../../src/rng";
 import { createWorld, exactDistribution } from "../../src/world";
 import { contextSampler, trainBaseModel } from "../../src/experiment";
 import { trainPpo } from "../../src/train/ppo";
+import { gaoCurve } from "../../src/claims/gao-fit";
 import {
   bestOfNDistribution,
   decideOvershoot,
   expectedScore,
+  gaoFitRows,
   matchedKlBudget,
   matchedKlGapDifference,
   methodCurve,
@@ -78,6 +80,23 @@ describe("claim 2: reward model overoptimisation", function () {
     expect(matchedKlBudget([0, 0.1, 2], [0, 0.5, 1])).to.be.closeTo(0.75, 1e-12);
     expect(matchedKlBudget([0, 0.1, 0.2], [0, 0.5, 1])).to.equal(null); // no overlap
     expect(matchedKlBudget([0], [0, 1])).to.equal(null);
+  });
+
+  it("fits the RL Gao form to the PPO trajectory run only, with the best-of-n form's R² beside it", () => {
+    const ds = [0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.6];
+    const traj = ds.map((d, i) => ({ method: "PPO on RM", beta: 0.03, iteration: i + 1, final: i === ds.length - 1, kl: d * d, d, trueUtility: 0.5 + gaoCurve("rl", 0.1, 0.3, d), trueGain: gaoCurve("rl", 0.1, 0.3, d) }));
+    const base = { method: "PPO on RM", beta: null, iteration: 0, final: true, kl: 0, d: 0, trueUtility: 0.5, trueGain: 0 };
+    const strong = { method: "PPO on RM", beta: 1, iteration: 7, final: true, kl: 0.04, d: 0.2, trueUtility: 0.1, trueGain: -0.4 }; // not part of the trajectory
+    const rows = gaoFitRows([{ seed: 1, result: { bon: [], rl: [base, ...traj, strong], rm: [] } }]);
+    expect(rows).to.have.length(1);
+    const r = rows[0]!;
+    expect(r["alpha"] as number).to.be.closeTo(0.1, 1e-9);
+    expect(r["beta"] as number).to.be.closeTo(0.3, 1e-9);
+    expect(r["r2"] as number).to.be.closeTo(1, 1e-9);
+    expect(r["r2OtherForm"] as number).to.be.lessThan(0.999);
+    const peak = traj.reduce((a, b) => (b.trueUtility > a.trueUtility ? b : a));
+    expect(r["observedPeakD"] as number).to.be.closeTo(peak.d, 1e-12);
+    expect(r["overshoot"] as number).to.be.closeTo(peak.trueUtility - traj[traj.length - 1]!.trueUtility, 1e-12);
   });
 
   it("measures overshoot and matched-KL differences, and decides both ways", () => {
