@@ -5,7 +5,7 @@
  * (`rng.fork("raters")`, `rng.fork("init")`): a fork depends only on the parent's
  * seed and the name — never on how many numbers the parent has drawn — so adding a
  * draw in one subsystem cannot reshuffle another. Nothing in `src/` uses
- * `Math.random` or TensorFlow.js's random ops for anything that must reproduce.
+ * the global random generator or TensorFlow.js's random ops for anything that must reproduce.
  *
  * The generator is pure-rand's xoroshiro128+; the distributions are small, standard
  * algorithms (Box–Muller, Marsaglia–Tsang) checked statistically in test/rng.test.ts.

@@ -262,19 +262,35 @@ export class TokenPolicy<C, S> {
     }
     const rows: { context: C; position: number; state: S }[] = [];
     for (const c of contexts) layers.forEach((states, pos) => states.forEach((state) => rows.push({ context: c, position: pos, state })));
-    const cache = new Map<string, number[]>();
-    const ctxKey = (c: C) => this.contextFeatures(c).join(",");
-    const keyOf = (c: C, pos: number, s: S) => `${ctxKey(c)}|${pos}|${sp.key(s)}`;
-    const probs = this.nextTokenProbs(rows);
-    rows.forEach((r, i) => cache.set(keyOf(r.context, r.position, r.state), Array.from(probs[i]!)));
-    return (c, pos, s) => {
-      const k = keyOf(c, pos, s);
-      let p = cache.get(k);
-      if (!p) {
-        p = Array.from(this.nextTokenProbs([{ context: c, position: pos, state: s }])[0]!);
-        cache.set(k, p);
+    // Lookups are the inner loop of every exact DP: index by context object, then
+    // position, then state key, and keep each row renormalised once (read-only).
+    const byContext = new Map<C, Map<string, number[]>[]>();
+    const byFeatures = new Map<string, Map<string, number[]>[]>();
+    const slotsFor = (c: C): Map<string, number[]>[] => {
+      let slots = byContext.get(c);
+      if (slots === undefined) {
+        const f = this.contextFeatures(c).join(",");
+        slots = byFeatures.get(f);
+        if (slots === undefined) {
+          slots = Array.from({ length: sp.maxLen }, () => new Map<string, number[]>());
+          byFeatures.set(f, slots);
+        }
+        byContext.set(c, slots);
       }
-      return renormalise(p);
+      return slots;
+    };
+    const probs = this.nextTokenProbs(rows);
+    rows.forEach((r, i) => slotsFor(r.context)[r.position]!.set(sp.key(r.state), renormalise(probs[i]!)));
+    return (c, pos, s) => {
+      const slot = slotsFor(c)[pos];
+      if (slot === undefined) throw new ConfigError("position", pos, `an integer in [0, ${sp.maxLen - 1}]`);
+      const k = sp.key(s);
+      let p = slot.get(k);
+      if (p === undefined) {
+        p = renormalise(this.nextTokenProbs([{ context: c, position: pos, state: s }])[0]!);
+        slot.set(k, p);
+      }
+      return p;
     };
   }
 
@@ -284,7 +300,8 @@ export class TokenPolicy<C, S> {
 }
 
 /** Float32 softmax rows can sum to 1 ± 1e-7; renormalise in float64 for exact DPs. */
-function renormalise(p: number[]): number[] {
-  const z = p.reduce((a, b) => a + b, 0);
-  return p.map((x) => x / z);
+function renormalise(p: ArrayLike<number>): number[] {
+  let z = 0;
+  for (let i = 0; i < p.length; i++) z += p[i]!;
+  return Array.from(p, (x) => x / z);
 }
