@@ -14,7 +14,7 @@ import { meanCI, type Interval } from "../stats";
 import { allOf, decide, type Hypothesis, type Verdict, type VerdictStatus } from "../verdict";
 import { bandChart, type Row, type VlSpec } from "../plot/spec";
 import type { Preference } from "../train/dpo";
-import { trainDpo, trainOnlineDpo } from "../train/dpo";
+import { labelledPreference, trainDpo, trainOnlineDpo } from "../train/dpo";
 import { ablate, createWorld, raterOracleAgreement, type BiasName, type Context, type PopulationConfig, type World, type WorldMetrics } from "../world";
 import { contextSampler, evaluatePolicy, pairLabeler, runConditions, trainBaseModel, interpolateAt, type BaseModel, type Judge, type OnProgress } from "../experiment";
 
@@ -142,10 +142,8 @@ export function labelPairs(world: World, l: Labeller, pool: { contexts: Context[
   const label = pairLabeler(labellerWorld(world, l), l.judge);
   const data: Preference<Context>[] = [];
   for (let i = 0; i < pool.contexts.length && data.length < n; i++) {
-    const c = pool.contexts[i]!;
-    const y = label(c, pool.a[i]!, pool.b[i]!, rng);
-    if (y === 1) data.push({ context: c, chosen: pool.a[i]!, rejected: pool.b[i]! });
-    else if (y === 0) data.push({ context: c, chosen: pool.b[i]!, rejected: pool.a[i]! });
+    const pref = labelledPreference(label, pool.contexts[i]!, pool.a[i]!, pool.b[i]!, rng);
+    if (pref !== null) data.push(pref);
   }
   return data;
 }

@@ -177,6 +177,17 @@ export function trainDpo<C, S>(
 export type PairLabeler<C> = (context: C, a: number[], b: number[], rng: Rng) => 1 | 0 | null;
 
 /**
+ * Labels the pair (a, b) for `context` and returns it as a preference (chosen first), or
+ * null when the labeller skips it. One draw from `rng` per call, as `label` makes it.
+ */
+export function labelledPreference<C>(label: PairLabeler<C>, context: C, a: number[], b: number[], rng: Rng): Preference<C> | null {
+  const y = label(context, a, b, rng);
+  if (y === 1) return { context, chosen: a, rejected: b };
+  if (y === 0) return { context, chosen: b, rejected: a };
+  return null;
+}
+
+/**
  * Online DPO: each round draws `pairsPerRound` contexts, samples two outputs per context
  * from the *current* policy, labels them with `label`, and trains `epochs` passes on them.
  * Log rows carry `round` and `pairs/labelled`.
@@ -200,9 +211,8 @@ export function trainOnlineDpo<C, S>(
       const b = policy.sample(sampRng, contexts);
       const data: Preference<C>[] = [];
       contexts.forEach((c, i) => {
-        const y = label(c, a[i]!, b[i]!, labRng);
-        if (y === 1) data.push({ context: c, chosen: a[i]!, rejected: b[i]! });
-        else if (y === 0) data.push({ context: c, chosen: b[i]!, rejected: a[i]! });
+        const pref = labelledPreference(label, c, a[i]!, b[i]!, labRng);
+        if (pref !== null) data.push(pref);
       });
       if (data.length === 0) continue;
       trainOnPairs(policy, ref, opt, data, cfg, batchRng, logs, { round, "pairs/labelled": data.length });

@@ -7,7 +7,7 @@
  * output distribution (no training). Plain rows out.
  */
 import { Rng } from "../rng";
-import { trainDpo, type Preference } from "./dpo";
+import { labelledPreference, trainDpo, type Preference } from "./dpo";
 import { trainPpo } from "./ppo";
 import { klTilt, klDivergence } from "./closed-form";
 import {
@@ -107,9 +107,8 @@ export function samplePreferencePairs(world: World, base: BaseModel, who: Judge,
   const labRng = rng.fork("labels");
   const out: Preference<Context>[] = [];
   contexts.forEach((c, i) => {
-    const y = label(c, a[i]!, b[i]!, labRng);
-    if (y === 1) out.push({ context: c, chosen: a[i]!, rejected: b[i]! });
-    else if (y === 0) out.push({ context: c, chosen: b[i]!, rejected: a[i]! });
+    const pref = labelledPreference(label, c, a[i]!, b[i]!, labRng);
+    if (pref !== null) out.push(pref);
   });
   return out;
 }
