@@ -38,7 +38,7 @@ function mlpJob(rng: Rng, steps: number): JobResult {
 }
 
 /**
- * The world's figures (src/world/bench.ts exports `benchWorld`, a plain function): rater
+ * The world's figures (src/bench/world.ts exports `benchWorld`, a plain function): rater
  * comparisons per second, and exact enumerations of the default world per second. The
  * world uses no tensors, so these are the same job under every backend (a sanity check on
  * the machine's load as much as a figure).
@@ -60,12 +60,12 @@ function worldJobs(benchWorld: WorldBenchFn): JobResult[] {
     { job: "world: exact enumeration", detail: `runs; ${shape}`, stepsPerSecond: 1000 / ms },
   ];
 }
-type WorldBenchFn = typeof import("../src/world/bench").benchWorld;
+type WorldBenchFn = typeof import("../src/bench/world").benchWorld;
 
 /** Extra jobs registered by the library's areas (world, trainers) once they exist. */
 async function extraJobs(rng: Rng): Promise<JobResult[]> {
   const out: JobResult[] = [];
-  for (const mod of ["../src/train/bench", "../src/world/bench"]) {
+  for (const mod of ["../src/bench/training", "../src/bench/world"]) {
     let m: { benchJobs?: (rng: Rng) => Promise<JobResult[]> | JobResult[]; benchWorld?: WorldBenchFn };
     try {
       m = (await import(mod)) as typeof m;

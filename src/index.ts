@@ -16,4 +16,4 @@ export * from "./world";
 export * from "./policy";
 export * from "./losses";
 export * from "./train";
-export * from "./experiment";
+export * from "./claims/kit";

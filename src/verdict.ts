@@ -7,7 +7,7 @@
  * - **not supported**: the whole interval lies on the other side of the threshold;
  * - **inconclusive**: the interval straddles the threshold.
  */
-import type { Interval } from "./stats";
+import type { Interval } from "./stats/intervals";
 import type { Mode } from "./mode";
 import { ConfigError } from "./errors";
 

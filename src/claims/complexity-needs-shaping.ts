@@ -23,7 +23,7 @@
  */
 import { ConfigError } from "../errors";
 import { Rng } from "../rng";
-import { linearFit, meanCI, type Interval } from "../stats";
+import { linearFit, meanCI, type Interval } from "../stats/intervals";
 import type { Hypothesis, VerdictStatus } from "../verdict";
 import { allOf, decide } from "../verdict";
 import type { Row } from "../plot/spec";

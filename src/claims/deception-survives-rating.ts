@@ -20,11 +20,11 @@
 import { Rng } from "../rng";
 import type { Hypothesis, VerdictStatus } from "../verdict";
 import { decide } from "../verdict";
-import { meanCI, pairedDifferenceCI, linearFit, type Interval } from "../stats";
+import { meanCI, pairedDifferenceCI, linearFit, type Interval } from "../stats/intervals";
 import type { Row } from "../plot/spec";
-import { summarise } from "../experiment/seeds";
+import { summarise } from "./kit/seeds";
 import { trainOnlineDpo, type DpoConfig, type PairLabeler } from "../train/dpo";
-import { contextSampler, evaluatePolicy, trainBaseModel, type BaseModel, type WorldPolicy } from "../experiment/world-runs";
+import { contextSampler, evaluatePolicy, trainBaseModel, type BaseModel, type WorldPolicy } from "./kit/world-runs";
 import {
   createWorld,
   judge,

@@ -19,7 +19,7 @@
  */
 import { ConfigError } from "../errors";
 import { Rng } from "../rng";
-import { meanCI, type Interval } from "../stats";
+import { meanCI, type Interval } from "../stats/intervals";
 import type { Hypothesis, VerdictStatus } from "../verdict";
 import { allOf, decide } from "../verdict";
 import type { Row } from "../plot/spec";
@@ -42,7 +42,7 @@ import {
   type WorldConfig,
   type WorldMetrics,
 } from "../world";
-import { cachedTable, softOptimalPolicy, type TerminalReward } from "./soft-optimal";
+import { cachedTable, softOptimalPolicy, type TerminalReward } from "../world/soft-optimal";
 
 /** The believed-value threshold of one step: d* = h/(h + L). */
 export function detectionThreshold(h: number, L: number): number {

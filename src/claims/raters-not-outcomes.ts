@@ -10,13 +10,13 @@
  * pass through Bradley–Terry labels, finite data and the KL leash into behaviour.
  */
 import { Rng } from "../rng";
-import { meanCI, type Interval } from "../stats";
+import { meanCI, type Interval } from "../stats/intervals";
 import { allOf, decide, type Hypothesis, type Verdict, type VerdictStatus } from "../verdict";
 import { bandChart, type Row, type VlSpec } from "../plot/spec";
 import type { Preference } from "../train/dpo";
 import { labelledPreference, trainDpo, trainOnlineDpo } from "../train/dpo";
 import { ablate, createWorld, raterOracleAgreement, type BiasName, type Context, type PopulationConfig, type World, type WorldMetrics } from "../world";
-import { contextSampler, evaluatePolicy, pairLabeler, runConditions, trainBaseModel, interpolateAt, type BaseModel, type Judge, type OnProgress } from "../experiment";
+import { contextSampler, evaluatePolicy, pairLabeler, runConditions, trainBaseModel, interpolateAt, type BaseModel, type Judge, type OnProgress } from "./kit";
 
 /** Who labels the comparisons of one fine-tuning condition. */
 export interface Labeller {

@@ -23,13 +23,13 @@
 import { Rng } from "../rng";
 import type { Hypothesis, VerdictStatus } from "../verdict";
 import { decide } from "../verdict";
-import { meanCI, type Interval } from "../stats";
+import { meanCI, type Interval } from "../stats/intervals";
 import type { Row } from "../plot/spec";
 import { RewardModel, type Comparison, type RewardModelConfig } from "../train/reward-model";
 import { bestOfNExact, bestOfNKlBound } from "../train/best-of-n";
 import { trainPpo, type PpoConfig } from "../train/ppo";
 import { trainDpo, type DpoConfig, type Preference } from "../train/dpo";
-import { contextSampler, exactPolicyDistribution, trainBaseModel, interpolateAt } from "../experiment";
+import { contextSampler, exactPolicyDistribution, trainBaseModel, interpolateAt } from "./kit";
 import {
   believedUtility,
   exactDistribution,
@@ -46,7 +46,7 @@ import {
   type WorldMetrics,
 } from "../world";
 import { recordingLabeler, type JudgedPair } from "./deception-survives-rating";
-import { fitGao, type GaoFit } from "./gao-fit";
+import { fitGao, type GaoFit } from "../stats/gao-fit";
 
 export interface OvershootConfig {
   /** RM training-set sizes (kept rater-labelled pairs; nested prefixes of one draw). */

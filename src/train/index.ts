@@ -10,6 +10,3 @@ export * from "./reward-model";
 export * from "./pretrain";
 export * from "./dpo";
 export * from "./ppo";
-export * from "./experiments";
-export * from "./world-adapter";
-export * from "./world-sweep";

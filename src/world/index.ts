@@ -12,5 +12,5 @@ export * from "./corpus";
 export * from "./exact";
 export * from "./metrics";
 export * from "./pretty";
-export * from "./analysis";
-export * from "./bench";
+export * from "./soft-optimal";
+export * from "./agreement";

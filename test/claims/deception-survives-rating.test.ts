@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { setupBackend } from "../helpers/backend";
 import { Rng } from "../../src/rng";
 import { createWorld, fixedPopulation, PRESETS } from "../../src/world";
-import { trainBaseModel } from "../../src/experiment";
+import { trainBaseModel } from "../../src/claims/kit";
 import {
   decideDeception,
   maxAbsDiff,

@@ -12,7 +12,7 @@ import {
   RNO_THRESHOLDS,
   type RatersNotOutcomesBudget,
 } from "../../src/claims/raters-not-outcomes";
-import { contextSampler } from "../../src/experiment";
+import { contextSampler } from "../../src/claims/kit";
 import type { Row } from "../../src/plot/spec";
 import { Rng } from "../../src/rng";
 import { corpusTable, createWorld, sampleOutput } from "../../src/world";

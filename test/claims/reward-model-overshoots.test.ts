@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { setupBackend } from "../helpers/backend";
 import { Rng } from "../../src/rng";
 import { createWorld, exactDistribution } from "../../src/world";
-import { contextSampler, trainBaseModel } from "../../src/experiment";
+import { contextSampler, trainBaseModel } from "../../src/claims/kit";
 import { trainPpo } from "../../src/train/ppo";
-import { gaoCurve } from "../../src/claims/gao-fit";
+import { gaoCurve } from "../../src/stats/gao-fit";
 import {
   bestOfNDistribution,
   decideOvershoot,

@@ -7,7 +7,7 @@ import { bradleyTerryPairs, trainTabularDpo, tabularDpoConfig } from "../../src/
 import { trainTabularPg, tabularPgConfig } from "../../src/train/tabular-pg";
 import { trainTabularPpo, tabularPpoConfig } from "../../src/train/tabular-ppo";
 import { ConfigError, NonFiniteError } from "../../src/errors";
-import { tabularConvergenceTraces, betaSweepTabular } from "../../src/train/experiments";
+import { tabularConvergenceTraces, betaSweepTabular } from "../../src/claims/loops-are-right/tabular-and-reward-model";
 
 const REF = [0.4, 0.3, 0.2, 0.1];
 const R = [1, 0, 2, -1];

@@ -11,14 +11,14 @@ import { Rng } from "../../src/rng";
 import { Mlp } from "../../src/policy/mlp";
 import { makeOptimizer } from "../../src/tf/optim";
 import { createWorld, corpusTable, exactDistribution, exactMetrics, type World } from "../../src/world";
-import { trainBaseModel, evaluatePolicy, contextSampler, utilityReward, type BaseModel } from "../../src/experiment/world-runs";
+import { trainBaseModel, evaluatePolicy, contextSampler, utilityReward, type BaseModel } from "../../src/claims/kit/world-runs";
 import * as tf from "@tensorflow/tfjs";
 import { trainDpo, dpoStep, referenceLogps, encodePairs } from "../../src/train/dpo";
 import { trainPpo, collectRollout, ppoStep } from "../../src/train/ppo";
 import { pretrainStep } from "../../src/train/pretrain";
-import { worldDocuments } from "../../src/train/world-adapter";
-import { samplePreferencePairs, exactWorldFrontier, worldSweepOptions, worldBetaSweep } from "../../src/train/world-sweep";
-import { rewardFeatures, rewardModelStudy } from "../../src/train/experiments";
+import { worldDocuments } from "../../src/claims/kit/world-adapter";
+import { samplePreferencePairs, exactWorldFrontier, worldSweepOptions, worldBetaSweep } from "../../src/claims/loops-are-right/world-sweep";
+import { rewardFeatures, rewardModelStudy } from "../../src/claims/loops-are-right/tabular-and-reward-model";
 import { RewardModel, rewardModelStep } from "../../src/train/reward-model";
 
 describe("token trainers on the world (end to end, tiny budgets)", function () {

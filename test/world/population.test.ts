@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Rng } from "../../src/rng";
-import { raterOracleAgreement } from "../../src/world/analysis";
+import { raterOracleAgreement } from "../../src/world/agreement";
 import { meanRaterParams, PRESET_NAMES, PRESETS, samplePopulation } from "../../src/world/population";
 import { createWorld } from "../../src/world/world";
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Rng } from "../../src/rng";
 import { ablate, makeWorldConfig, type WorldConfig } from "../../src/world/config";
-import { exactPairPreference } from "../../src/world/analysis";
+import { exactPairPreference } from "../../src/world/agreement";
 import { beliefRight, believedUtility, boltzmann, judge, judgeOracle, perceive, sigmoid, type RaterParams } from "../../src/world/rater";
 import { createWorld, type World } from "../../src/world/world";
 import type { Query } from "../../src/world/query";

@@ -9,10 +9,10 @@ import type { ContextSpace, SequenceSpace } from "../space";
 import { TokenPolicy } from "../policy/token-policy";
 import { Mlp } from "../policy/mlp";
 import { makeOptimizer } from "../tf/optim";
-import { dpoStep, encodePairs, referenceLogps } from "./dpo";
-import { collectRollout, ppoStep } from "./ppo";
-import { rewardModelStep, Comparison } from "./reward-model";
-import { worldDocuments } from "./world-adapter";
+import { dpoStep, encodePairs, referenceLogps } from "../train/dpo";
+import { collectRollout, ppoStep } from "../train/ppo";
+import { rewardModelStep, Comparison } from "../train/reward-model";
+import { worldDocuments } from "../claims/kit/world-adapter";
 import { createWorld } from "../world";
 
 export interface BenchResult {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { cachedTable, softOptimalPolicy } from "../../src/claims/soft-optimal";
+import { cachedTable, softOptimalPolicy } from "../../src/world/soft-optimal";
 import { believedReward, cellRater } from "../../src/claims/no-power-seeking";
 import { corpusTable, createWorld, exactDistribution, type PolicyTable, type World } from "../../src/world";
 

@@ -1,2 +1,3 @@
 export * from "./seeds";
 export * from "./world-runs";
+export * from "./world-adapter";

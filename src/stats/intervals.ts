@@ -2,7 +2,7 @@
  * Summary statistics for results over seeds: means with Student-t 95% intervals, and
  * Monte Carlo standard errors. Plain numbers only.
  */
-import { ConfigError } from "./errors";
+import { ConfigError } from "../errors";
 
 /** A point estimate with a two-sided interval. */
 export interface Interval {

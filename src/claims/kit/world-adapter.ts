@@ -3,10 +3,10 @@
  * human corpus as documents, the pretrained base model, and the policy as the world's
  * `PolicyTable` for exact metrics.
  */
-import { Rng } from "../rng";
-import { TokenPolicy } from "../policy/token-policy";
-import { sampleCorpus, type World, type Context, type ParseState, type PolicyTable } from "../world";
-import { pretrain, crossEntropy, PretrainConfig, Document } from "./pretrain";
+import { Rng } from "../../rng";
+import { TokenPolicy } from "../../policy/token-policy";
+import { sampleCorpus, type World, type Context, type ParseState, type PolicyTable } from "../../world";
+import { pretrain, crossEntropy, PretrainConfig, Document } from "../../train/pretrain";
 
 /** `n` corpus documents (context + tokens; the truth is dropped: the policy never sees it). */
 export function worldDocuments(world: World, n: number, rng: Rng): Document<Context>[] {

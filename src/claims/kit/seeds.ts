@@ -3,10 +3,10 @@
  * Each seed gets its own root `Rng`, so conditions run with the same seeds are paired
  * (same queries, same initial draws) and differences between them can be taken per seed.
  */
-import { Rng } from "../rng";
-import { meanCI, type Interval } from "../stats";
-import type { Row } from "../plot/spec";
-import { ConfigError } from "../errors";
+import { Rng } from "../../rng";
+import { meanCI, type Interval } from "../../stats/intervals";
+import type { Row } from "../../plot/spec";
+import { ConfigError } from "../../errors";
 
 /** Called after each finished unit of work (seed × condition), e.g. to update a progress line. */
 export type OnProgress = (done: number, total: number, label: string) => void;

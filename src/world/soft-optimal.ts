@@ -20,10 +20,10 @@
  * Plain numbers only: no tensors.
  */
 import { ConfigError } from "../errors";
-import type { ParseState } from "../world/parser";
-import type { PolicyTable } from "../world/policy-table";
-import type { Context, ContextEntry } from "../world/query";
-import type { World } from "../world/world";
+import type { ParseState } from "./parser";
+import type { PolicyTable } from "./policy-table";
+import type { Context, ContextEntry } from "./query";
+import type { World } from "./world";
 
 /** Terminal reward of a final parser state in a context (e.g. expected believed utility). */
 export type TerminalReward = (entry: ContextEntry, state: ParseState) => number;

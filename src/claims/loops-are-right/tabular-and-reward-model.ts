@@ -2,14 +2,14 @@
  * Library functions for notebook 02 (training loops meet their closed forms). Each returns
  * plain rows ready for a table or a Vega-Lite spec.
  */
-import { Rng } from "../rng";
-import { TabularPolicy } from "../policy/tabular";
-import { klTilt, klDivergence, expectation, softmaxPlain, totalVariation } from "./closed-form";
-import { bradleyTerryPairs, trainTabularDpo } from "./tabular-dpo";
-import { trainTabularPg } from "./tabular-pg";
-import { trainTabularPpo } from "./tabular-ppo";
-import { RewardModel, type Comparison, type RewardModelConfig } from "./reward-model";
-import { contextSampler, pairLabeler, type BaseModel } from "../experiment/world-runs";
+import { Rng } from "../../rng";
+import { TabularPolicy } from "../../policy/tabular";
+import { klTilt, klDivergence, expectation, softmaxPlain, totalVariation } from "../../train/closed-form";
+import { bradleyTerryPairs, trainTabularDpo } from "../../train/tabular-dpo";
+import { trainTabularPg } from "../../train/tabular-pg";
+import { trainTabularPpo } from "../../train/tabular-ppo";
+import { RewardModel, type Comparison, type RewardModelConfig } from "../../train/reward-model";
+import { contextSampler, pairLabeler, type BaseModel } from "../kit/world-runs";
 import {
   believedUtility,
   meanRaterParams,
@@ -20,8 +20,8 @@ import {
   type ParseState,
   type PopulationConfig,
   type World,
-} from "../world";
-import { linearFit } from "../stats";
+} from "../../world";
+import { linearFit } from "../../stats/intervals";
 
 /**
  * IPO's population optimum for Bradley–Terry preferences P_ij = σ(r_i − r_j) with pairs

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { Rng } from "../../src/rng";
-import { errorSweep, OUTPUT_TYPES, preferenceRate, sampleExamples, utilityByOutputType } from "../../src/world/analysis";
-import { benchWorld } from "../../src/world/bench";
+import { errorSweep, sampleExamples, utilityByOutputType } from "../../src/claims/raters-and-outcomes";
+import { OUTPUT_TYPES, preferenceRate } from "../../src/world/agreement";
+import { benchWorld } from "../../src/bench/world";
 import { ablate } from "../../src/world/config";
 import { prettyOutput } from "../../src/world/pretty";
 import { createWorld } from "../../src/world/world";

@@ -4,11 +4,11 @@
  * labellers for DPO, believed or true utility as PPO rewards, and exact metrics of a
  * policy against its reference. Claim notebooks combine these; they hold no loops.
  */
-import { Rng } from "../rng";
-import type { TokenPolicy } from "../policy/token-policy";
-import type { PairLabeler } from "../train/dpo";
-import type { RewardFn } from "../train/ppo";
-import { pretrainBaseModel, worldPolicyTable, type BaseModelOptions } from "../train/world-adapter";
+import { Rng } from "../../rng";
+import type { TokenPolicy } from "../../policy/token-policy";
+import type { PairLabeler } from "../../train/dpo";
+import type { RewardFn } from "../../train/ppo";
+import { pretrainBaseModel, worldPolicyTable, type BaseModelOptions } from "./world-adapter";
 import {
   believedUtility,
   exactDistribution,
@@ -25,7 +25,7 @@ import {
   type PopulationConfig,
   type World,
   type WorldMetrics,
-} from "../world";
+} from "../../world";
 
 /** The token policy over the world's outputs. */
 export type WorldPolicy = TokenPolicy<Context, ParseState>;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { fitGao, gaoCurve } from "../../src/claims/gao-fit";
+import { fitGao, gaoCurve } from "../../src/stats/gao-fit";
 import { Rng } from "../../src/rng";
 
 describe("Gao-form fits", () => {

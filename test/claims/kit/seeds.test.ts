@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { interpolateAt, runConditions, seedList, summarise } from "../../src/experiment/seeds";
+import { interpolateAt, runConditions, seedList, summarise } from "../../../src/claims/kit/seeds";
 
 describe("experiment helpers", () => {
   it("runs every condition on the same seeds, with paired randomness", async () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { meanCI, linearFit, tQuantile975, pairedDifferenceCI } from "../src/stats";
-import { decide, allOf } from "../src/verdict";
+import { meanCI, linearFit, tQuantile975, pairedDifferenceCI } from "../../src/stats/intervals";
+import { decide, allOf } from "../../src/verdict";
 
 describe("stats and verdicts", () => {
   it("computes Student-t intervals", () => {

@@ -6,10 +6,10 @@
  * KL-regularised frontier of that same reward, computed by tilting the base model's exact
  * output distribution (no training). Plain rows out.
  */
-import { Rng } from "../rng";
-import { labelledPreference, trainDpo, type Preference } from "./dpo";
-import { trainPpo } from "./ppo";
-import { klTilt, klDivergence } from "./closed-form";
+import { Rng } from "../../rng";
+import { labelledPreference, trainDpo, type Preference } from "../../train/dpo";
+import { trainPpo } from "../../train/ppo";
+import { klTilt, klDivergence } from "../../train/closed-form";
 import {
   contextSampler,
   evaluatePolicy,
@@ -17,7 +17,7 @@ import {
   utilityReward,
   type BaseModel,
   type Judge,
-} from "../experiment/world-runs";
+} from "../kit/world-runs";
 import {
   believedUtility,
   exactDistribution,
@@ -26,9 +26,9 @@ import {
   type Context,
   type PopulationConfig,
   type World,
-} from "../world";
-import { resolveConfig } from "./config";
-import { checkInteger, checkPositive } from "../validate";
+} from "../../world";
+import { resolveConfig } from "../../train/config";
+import { checkInteger, checkPositive } from "../../validate";
 
 export interface WorldSweepOptions {
   /** β values for DPO (Bradley–Terry units of the rater's labels). */

@@ -3,14 +3,14 @@
  * comparisons per second, and how long one exact enumeration of the default world takes.
  */
 import { Rng } from "../rng";
-import { corpusTable } from "./corpus";
-import { exactDistribution } from "./exact";
-import { exactMetrics } from "./metrics";
-import { sampleOutput } from "./policy-table";
-import { sampleRater } from "./population";
-import { sampleQuery } from "./query";
-import { judge } from "./rater";
-import { createWorld, type World } from "./world";
+import { corpusTable } from "../world/corpus";
+import { exactDistribution } from "../world/exact";
+import { exactMetrics } from "../world/metrics";
+import { sampleOutput } from "../world/policy-table";
+import { sampleRater } from "../world/population";
+import { sampleQuery } from "../world/query";
+import { judge } from "../world/rater";
+import { createWorld, type World } from "../world/world";
 
 /** Benchmark results. */
 export interface WorldBench {
