@@ -32,3 +32,19 @@ function formatValue(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
   return String(value);
 }
+
+/**
+ * A run produced a NaN or infinite result. Names the seed, the condition and the quantity,
+ * so the run fails loudly instead of a summary silently dropping the seed.
+ */
+export class NonFiniteResultError extends Error {
+  constructor(
+    readonly seed: number,
+    readonly condition: string,
+    readonly quantity: string,
+    readonly value: unknown,
+  ) {
+    super(`non-finite result: ${quantity} = ${String(value)} for seed ${seed}, condition ${JSON.stringify(condition)}; the run is stopped (a seed is never dropped silently)`);
+    this.name = "NonFiniteResultError";
+  }
+}

@@ -13,8 +13,12 @@ export function currentMode(env: Record<string, string | undefined> = defaultEnv
   return v === "1" || v === "true" || v === "yes" ? "quick" : "full";
 }
 
-/** Picks the quick or full value of a budget: `budget({ quick: 50, full: 2000 })`. */
-export function budget<T>(choices: { quick: T; full: T }, mode: Mode = currentMode()): T {
+/**
+ * Picks the quick or full value of a budget: `budget({ quick: 50, full: 2000 }, run.mode)`.
+ * The mode is read once, when a notebook starts (`startNotebook`/`startClaim`), and passed
+ * down; nothing below re-reads the environment.
+ */
+export function budget<T>(choices: { quick: T; full: T }, mode: Mode): T {
   return choices[mode];
 }
 

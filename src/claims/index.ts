@@ -1,8 +1,21 @@
+/**
+ * Everything a notebook runs, one namespace per notebook, plus the kit they share:
+ *
+ *   rl.claims.kit                    paired seeds, summaries, the base model, labellers, exact evaluation, the claim contract
+ *   rl.claims.ratersAndOutcomes      notebook 01 (the world and its raters)
+ *   rl.claims.loopsAreRight          notebook 02 (trainers against closed forms and the exact frontier)
+ *   rl.claims.ratersNotOutcomes      notebook 03, claim 1
+ *   rl.claims.rewardModelOvershoots  notebook 04, claim 2
+ *   rl.claims.deceptionSurvivesRating notebook 05, claim 3
+ *   rl.claims.complexityNeedsShaping notebook 06, claim 4
+ *   rl.claims.noPowerSeeking         notebook 07, claim 5
+ */
 export * from "./registry";
-export * from "./raters-not-outcomes";
-export * from "./deception-survives-rating";
-export * from "./no-power-seeking";
-export * from "./complexity-needs-shaping";
-export * from "./reward-model-overshoots";
-export * from "./raters-and-outcomes";
-export * from "./loops-are-right";
+export * as kit from "./kit";
+export * as ratersAndOutcomes from "./raters-and-outcomes";
+export * as loopsAreRight from "./loops-are-right";
+export * as ratersNotOutcomes from "./raters-not-outcomes";
+export * as rewardModelOvershoots from "./reward-model-overshoots";
+export * as deceptionSurvivesRating from "./deception-survives-rating";
+export * as complexityNeedsShaping from "./complexity-needs-shaping";
+export * as noPowerSeeking from "./no-power-seeking";

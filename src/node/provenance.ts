@@ -49,7 +49,7 @@ function git(args: string[], cwd: string): string | null {
 }
 
 /** Collects provenance for a run with the given seeds and backend. */
-export function provenance(seeds: number[], backend = "none"): Provenance {
+export function provenance(seeds: number[], backend = "none", mode: Mode = currentMode()): Provenance {
   const root = projectRoot();
   const packages: Record<string, string> = {};
   for (const name of TRACKED) {
@@ -68,7 +68,7 @@ export function provenance(seeds: number[], backend = "none"): Provenance {
     node: process.version,
     backend,
     seeds: [...seeds],
-    mode: currentMode(),
+    mode,
   };
 }
 

@@ -1,3 +1,5 @@
 export * from "./seeds";
 export * from "./world-runs";
 export * from "./world-adapter";
+export * from "./contract";
+export * from "./budget";

@@ -6,7 +6,7 @@
 import { Rng } from "../../rng";
 import { meanCI, type Interval } from "../../stats/intervals";
 import type { Row } from "../../plot/spec";
-import { ConfigError } from "../../errors";
+import { ConfigError, NonFiniteResultError } from "../../errors";
 
 /** Called after each finished unit of work (seed × condition), e.g. to update a progress line. */
 export type OnProgress = (done: number, total: number, label: string) => void;
@@ -33,11 +33,24 @@ export async function runConditions<C extends { name: string }>(
   for (const c of conditions) {
     for (const seed of seeds) {
       const out = await run(c, Rng.fromSeed(seed), seed);
-      for (const r of Array.isArray(out) ? out : [out]) rows.push({ condition: c.name, seed, ...r });
+      for (const r of Array.isArray(out) ? out : [out]) {
+        assertFiniteRow(r, seed, c.name);
+        rows.push({ condition: c.name, seed, ...r });
+      }
       onProgress?.(++done, total, `${c.name}, seed ${seed}`);
     }
   }
   return rows;
+}
+
+/**
+ * Throws a {@link NonFiniteResultError} if any number in `row` is NaN or ±∞ (null marks
+ * "not measured" and is allowed), naming the seed and condition.
+ */
+export function assertFiniteRow(row: Readonly<Record<string, unknown>>, seed: number, condition: string): void {
+  for (const [k, v] of Object.entries(row)) {
+    if (typeof v === "number" && !Number.isFinite(v)) throw new NonFiniteResultError(seed, condition, k, v);
+  }
 }
 
 /**
