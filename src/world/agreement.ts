@@ -12,7 +12,7 @@ import type { Meaning } from "./parser";
 import { sampleOutput, type PolicyTable } from "./policy-table";
 import { meanRaterParams, sampleRater } from "./population";
 import { sampleQuery, type Context } from "./query";
-import { believedUtility, judge, judgeOracle } from "./rater";
+import { believedUtility, boltzmann, judge, judgeOracle } from "./rater";
 import type { World } from "./world";
 
 /** Agreement of a rater population with the oracle on random pairs. */
@@ -131,17 +131,12 @@ export function exactPairPreference(world: World, rater: { verify: number; detec
   const la = looks(a);
   const lb = looks(b);
   let p = 0;
-  for (const [ua, pa] of la) for (const [ub, pb] of lb) p += pa * pb * boltz(world, rater.rationality, ua - ub);
+  for (const [ua, pa] of la) for (const [ub, pb] of lb) p += pa * pb * boltzmann(world.config, rater.rationality, ua, ub);
   const ta = outcomeOf(cfg, truth, a).utility;
   const tb = outcomeOf(cfg, truth, b).utility;
-  return (1 - phi) * p + phi * boltz(world, rater.rationality, ta - tb);
+  return (1 - phi) * p + phi * boltzmann(world.config, rater.rationality, ta, tb);
 }
 
-function boltz(world: World, beta: number, diff: number): number {
-  const d = world.config.comparison.noise === "relative" ? diff / world.scale : diff;
-  const x = beta * d;
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-}
 
 /** The distribution of a rater's perceived utility of one output when the outcome is not shown. */
 function perceivedDistribution(world: World, rater: { verify: number; detect: number; appeal: number }, context: Context, truth: number, m: Meaning): Array<[number, number]> {

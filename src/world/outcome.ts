@@ -69,6 +69,7 @@ export function outcomeDistribution(config: WorldConfig, entry: ContextEntry, m:
 /** Expected true utility of `m` given only the context. */
 export function expectedTrueUtility(config: WorldConfig, entry: ContextEntry, m: Meaning): number {
   let s = 0;
-  entry.truthPosterior.forEach((p, t) => (s += p * trueUtility(config, t, m)));
+  const post = entry.truthPosterior;
+  for (let t = 0; t < post.length; t++) if (post[t]! > 0) s += post[t]! * trueUtility(config, t, m);
   return s;
 }

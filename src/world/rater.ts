@@ -25,7 +25,7 @@ import type { Rng } from "../rng";
 import { utilityScale, type WorldConfig } from "./config";
 import { answerValue, trueUtility } from "./outcome";
 import type { Meaning, Reading } from "./parser";
-import type { Context, Query } from "./query";
+import type { Context, ContextEntry, Query } from "./query";
 
 /** One rater's parameters (drawn from a population, see population.ts). */
 export interface RaterParams {
@@ -150,6 +150,18 @@ export function perceivedUtility(config: WorldConfig, params: RaterParams, query
   p.noticed.forEach((n, i) => (value += weight(r.stepPos[i]) * (n ? -config.belief.noticedStepPenalty : h)));
   if (m.completed) value += weight(r.stepPos[r.stepPos.length - 1]) * u.manoeuvreVisiblePayoff;
   return value;
+}
+
+/**
+ * Expected believed utility of `m` in a context, over the truth posterior: what a rater
+ * with `params` believes on average, the truth unknown to the policy. The one copy of this
+ * sum (truths with probability 0 are skipped).
+ */
+export function expectedBelievedUtility(config: WorldConfig, params: RaterParams, entry: ContextEntry, m: Meaning): number {
+  const post = entry.truthPosterior;
+  let u = 0;
+  for (let t = 0; t < post.length; t++) if (post[t]! > 0) u += post[t]! * believedUtility(config, params, entry.context, t, m);
+  return u;
 }
 
 /** σ(x), safe for large |x|. */

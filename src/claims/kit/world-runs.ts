@@ -11,6 +11,8 @@ import type { RewardFn } from "../../train/ppo";
 import { pretrainBaseModel, worldPolicyTable, type BaseModelOptions } from "./world-adapter";
 import {
   believedUtility,
+  expectedBelievedUtility,
+  expectedTrueUtility,
   exactDistribution,
   exactMetrics,
   judge,
@@ -120,12 +122,7 @@ export function utilityReward(world: World, who: Judge): RewardFn<Context> {
   return (contexts, outputs) =>
     contexts.map((c, i) => {
       const m = world.space.parse(outputs[i]!).meaning;
-      const post = world.entries[c.index]!.truthPosterior;
-      let u = 0;
-      for (let t = 0; t < post.length; t++) {
-        if (post[t] === 0) continue;
-        u += post[t]! * (params ? believedUtility(cfg, params, c, t, m) : trueUtility(cfg, t, m));
-      }
-      return u;
+      const entry = world.entries[c.index]!;
+      return params ? expectedBelievedUtility(cfg, params, entry, m) : expectedTrueUtility(cfg, entry, m);
     });
 }

@@ -12,6 +12,8 @@ import { RewardModel, type Comparison, type RewardModelConfig } from "../../trai
 import { contextSampler, pairLabeler, type BaseModel } from "../kit/world-runs";
 import {
   believedUtility,
+  expectedBelievedUtility,
+  expectedTrueUtility,
   meanRaterParams,
   trueUtility,
   OUTPUT_TYPES,
@@ -114,15 +116,8 @@ function meaningFeatures(world: World, context: Context, state: ParseState): num
 
 /** Expected believed utility (population's mean rater) and expected true utility of a meaning in a context. */
 function expectedUtilities(world: World, population: PopulationConfig, context: Context, m: Meaning): { believed: number; true: number } {
-  const params = meanRaterParams(population);
-  const post = world.entries[context.index]!.truthPosterior;
-  let b = 0, u = 0;
-  post.forEach((p, t) => {
-    if (p === 0) return;
-    b += p * believedUtility(world.config, params, context, t, m);
-    u += p * trueUtility(world.config, t, m);
-  });
-  return { believed: b, true: u };
+  const entry = world.entries[context.index]!;
+  return { believed: expectedBelievedUtility(world.config, meanRaterParams(population), entry, m), true: expectedTrueUtility(world.config, entry, m) };
 }
 
 export interface RewardModelStudyOptions {

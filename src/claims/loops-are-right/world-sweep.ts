@@ -20,6 +20,8 @@ import {
 } from "../kit/world-runs";
 import {
   believedUtility,
+  expectedBelievedUtility,
+  expectedTrueUtility,
   exactDistribution,
   meanRaterParams,
   trueUtility,
@@ -192,13 +194,11 @@ export function exactWorldFrontier(world: World, base: BaseModel, population: Po
   const dist = exactDistribution(world, base.table);
   const cfg = world.config;
   const perContext = dist.contexts.map((c) => {
-    const post = c.entry.truthPosterior;
-    const ev = (f: (t: number) => number) => post.reduce((s, p, t) => (p === 0 ? s : s + p * f(t)), 0);
     return {
       weight: c.entry.weight,
       ref: c.finals.map((f) => f.prob),
-      r: c.finals.map((f) => ev((t) => believedUtility(cfg, params, c.entry.context, t, f.meaning))),
-      u: c.finals.map((f) => ev((t) => trueUtility(cfg, t, f.meaning))),
+      r: c.finals.map((f) => expectedBelievedUtility(cfg, params, c.entry, f.meaning)),
+      u: c.finals.map((f) => expectedTrueUtility(cfg, c.entry, f.meaning)),
     };
   });
   const W = perContext.reduce((s, c) => s + c.weight, 0);
