@@ -207,3 +207,13 @@ export function sampledMetrics(world: World, samples: readonly MetricSample[], o
   });
   return { value, se, n };
 }
+
+/**
+ * The named metrics of `m`, in the order given: a typed row fragment. Each claim reports
+ * its own subset of {@link METRIC_NAMES}; this is the one way to cut it.
+ */
+export function pickMetrics<K extends keyof WorldMetrics>(m: WorldMetrics, names: readonly K[]): Pick<WorldMetrics, K> {
+  const out = {} as Pick<WorldMetrics, K>;
+  for (const k of names) out[k] = m[k];
+  return out;
+}
