@@ -6,7 +6,9 @@ The notebook runs with its own folder as working directory (as in JupyterLab). P
 ("cell i/n") goes to stderr. When a cell fails, the script names the notebook, the cell
 and the error text (tslab reports errors on the cell's stderr, not in the exception),
 saves the partly executed notebook next to OUT_HTML as *.failed.ipynb, and exits 1
-without writing OUT_HTML. Used by scripts/reports.ts; not meant to be run by hand.
+without writing OUT_HTML. Code cells tagged "hide-input" show only their output in the
+HTML (nbconvert's TagRemovePreprocessor). Used by scripts/reports.ts; not meant to be run
+by hand.
 """
 import argparse
 import os
@@ -17,6 +19,11 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+# Cell tag that hides a cell's code in the report (its output stays): used for reading
+# cells whose output is a computed paragraph, so readers see the text, not its template.
+HIDE_INPUT_TAG = "hide-input"
 
 
 def cell_error_text(cell):
@@ -81,6 +88,7 @@ def main():
 
     template = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nbconvert", "report.html.j2")
     exporter = HTMLExporter(template_file=template)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={HIDE_INPUT_TAG}, enabled=True), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": os.path.splitext(name)[0]}})
     os.makedirs(os.path.dirname(os.path.abspath(args.out_html)), exist_ok=True)
     with open(args.out_html, "w", encoding="utf-8") as f:

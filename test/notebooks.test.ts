@@ -113,11 +113,11 @@ describe("make reports behaviour", function () {
   const nbDir = path.join(dir, "notebooks");
   const out = path.join(dir, "reports");
   const dist = JSON.stringify(path.join(ROOT, "dist"));
-  const notebook = (code: string) =>
+  const notebook = (code: string, tags: string[] = []) =>
     JSON.stringify({
       cells: [
         { cell_type: "markdown", id: "a", metadata: {}, source: ["# Probe"] },
-        { cell_type: "code", id: "b", metadata: {}, execution_count: null, outputs: [], source: [code] },
+        { cell_type: "code", id: "b", metadata: tags.length ? { tags } : {}, execution_count: null, outputs: [], source: [code] },
       ],
       metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
       nbformat: 4,
@@ -135,6 +135,16 @@ describe("make reports behaviour", function () {
     expect(second.status).to.equal(0);
     expect(second.stdout).to.contain("probe: up to date, not executed");
     expect(second.stdout).to.not.contain("executing");
+  });
+
+  it("hides the code of a cell tagged hide-input and keeps its output", () => {
+    fs.writeFileSync(path.join(nbDir, "hidden.ipynb"), notebook(`// TEMPLATE-SOURCE\nconsole.log("computed paragraph " + (40 + 2));`, ["hide-input"]));
+    const r = runReports(["--quick", "--notebooks", nbDir, "--out", out]);
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    const html = fs.readFileSync(path.join(out, "hidden.html"), "utf8");
+    expect(html).to.contain("computed paragraph 42");
+    expect(html).to.not.contain("TEMPLATE-SOURCE");
+    fs.rmSync(path.join(nbDir, "hidden.ipynb"));
   });
 
   it("fails loudly on a broken cell, naming the notebook and the error, and keeps the previous report", () => {
