@@ -49,6 +49,8 @@ export interface Verdict extends Hypothesis {
 
 /** Decides a hypothesis from an interval. */
 export function decide(h: Pick<Hypothesis, "direction" | "threshold">, ci: Interval): VerdictStatus {
+  if (h.direction !== "above" && h.direction !== "below") throw new ConfigError("hypothesis direction", h.direction, '"above" or "below"');
+  if (!Number.isFinite(h.threshold)) throw new ConfigError("hypothesis threshold", h.threshold, "a finite number");
   if (Number.isNaN(ci.lo) || Number.isNaN(ci.hi)) return "inconclusive";
   if (h.direction === "above") {
     if (ci.lo > h.threshold) return "supported";

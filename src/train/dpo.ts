@@ -10,6 +10,7 @@ import { DPO_LOSS_TYPES, DpoLossType, dpoObjective } from "../losses/dpo";
 import { makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
 import { checkFinite, checkInteger, checkOneOf, checkPositive, checkRange } from "../validate";
 import { resolveConfig } from "./config";
+import { ConfigError } from "../errors";
 
 /** One preference pair for a context. */
 export interface Preference<C> {
@@ -146,7 +147,7 @@ function trainOnPairs<C, S>(
       const res = dpoStep(policy, opt, ix.map((i) => data[i]!), ix.map((i) => refLp.chosen[i]!), ix.map((i) => refLp.rejected[i]!), cfg);
       const step = logs.length + 1;
       checkFinite(step, "loss", res.loss);
-      logs.push({ step, ...extra, loss: res.loss, ...res.metrics, grad_norm: res.gradNorm });
+      logs.push({ step, ...extra, epoch: ep + 1, loss: res.loss, ...res.metrics, grad_norm: res.gradNorm });
     }
   }
 }
@@ -163,7 +164,8 @@ export function trainDpo<C, S>(
   const opt = makeOptimizer(cfg.optimizer, cfg.learningRate);
   const logs: Record<string, number>[] = [];
   try {
-    trainOnPairs(policy, ref, opt, data, cfg, rng, logs, { epoch: 0 });
+    if (data.length === 0) throw new ConfigError("DPO data", "0 pairs", "at least one preference pair");
+    trainOnPairs(policy, ref, opt, data, cfg, rng, logs, {});
   } finally {
     opt.dispose();
   }

@@ -17,6 +17,7 @@ import { KL_ESTIMATORS_PLAIN, KL_ESTIMATOR_NAMES, KlEstimatorName } from "../los
 import { makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
 import { checkFinite, checkInteger, checkOneOf, checkPositive, checkRange } from "../validate";
 import { resolveConfig } from "./config";
+import { ConfigError } from "../errors";
 import { gae, whiten } from "./advantages";
 import { AdaptiveKlSettings, makeKlController } from "./kl-controller";
 import { explainedVariance } from "./tabular-ppo";
@@ -91,7 +92,9 @@ export function ppoConfig(overrides: Partial<PpoConfig> = {}): PpoConfig {
     checkInteger("batchSize", c.batchSize, 1);
     checkInteger("epochs", c.epochs, 1);
     checkInteger("minibatches", c.minibatches, 1, c.batchSize);
-    if (c.batchSize % c.minibatches !== 0) checkInteger("minibatches", c.minibatches, -1, -1);
+    if (c.batchSize % c.minibatches !== 0) {
+      throw new ConfigError("minibatches", c.minibatches, `a divisor of batchSize (${c.batchSize}), so every minibatch has the same size`);
+    }
     checkRange("clipRange", c.clipRange, 1e-6, 0.999);
     if (c.clipRangeValue !== Infinity) checkPositive("clipRangeValue", c.clipRangeValue);
     checkPositive("vfCoef", c.vfCoef, true);
@@ -214,6 +217,10 @@ export function collectRollout<C, S>(
   tf.dispose([lpT, refT, vT]);
   // 2. Rewards: −β·KL per token, the score on the last token.
   const scores = reward(contexts, outputs);
+  if (scores.length !== batch.n) throw new ConfigError("reward callback result", `${scores.length} scores`, `one score per sampled output (${batch.n})`);
+  scores.forEach((s, i) => {
+    if (typeof s !== "number" || !Number.isFinite(s)) throw new ConfigError(`reward callback result[${i}]`, s, "a finite number");
+  });
   const klFn = KL_ESTIMATORS_PLAIN[cfg.klEstimator];
   const advantages = new Float32Array(batch.n * t), returns = new Float32Array(batch.n * t);
   const kl: number[] = [], rlhfReward: number[] = [];

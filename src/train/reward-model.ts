@@ -64,6 +64,24 @@ export function rewardModelConfig(overrides: Partial<RewardModelConfig> = {}): R
   });
 }
 
+/**
+ * Every comparison must have feature rows of width `dim` with finite values and a label of
+ * 1, 0 or 0.5; a bad one is named by its index (a raw tensor error would not say which).
+ */
+function checkComparisons(data: readonly Comparison[], dim: number): void {
+  if (dim < 1) throw new ConfigError("data[0].a.length", dim, "at least one feature");
+  data.forEach((c, i) => {
+    for (const side of ["a", "b"] as const) {
+      const f = c[side];
+      if (!Array.isArray(f) || f.length !== dim) throw new ConfigError(`data[${i}].${side}.length`, Array.isArray(f) ? f.length : f, `${dim} (the width of data[0].a)`);
+      f.forEach((x, j) => {
+        if (typeof x !== "number" || !Number.isFinite(x)) throw new ConfigError(`data[${i}].${side}[${j}]`, x, "a finite number");
+      });
+    }
+    if (c.label !== 1 && c.label !== 0 && c.label !== 0.5) throw new ConfigError(`data[${i}].label`, c.label, "1 (a preferred), 0 (b preferred) or 0.5 (equal)");
+  });
+}
+
 /** A trained reward model (one or several members). Only plain numbers come out. */
 export class RewardModel {
   private constructor(readonly members: Mlp[]) {}
@@ -73,6 +91,7 @@ export class RewardModel {
     const cfg = rewardModelConfig(overrides);
     if (data.length === 0) throw new ConfigError("data.length", 0, "at least one comparison");
     const dim = data[0]!.a.length;
+    checkComparisons(data, dim);
     const members: Mlp[] = [];
     const logs: Record<string, number>[] = [];
     for (let m = 0; m < cfg.ensembleSize; m++) {
@@ -108,6 +127,10 @@ export class RewardModel {
   /** Mean and standard deviation over ensemble members for each feature row. */
   scoreWithSpread(features: number[][]): { mean: number[]; std: number[] } {
     if (features.length === 0) return { mean: [], std: [] };
+    const dim = this.members[0]!.sizes[0]!;
+    features.forEach((f, i) => {
+      if (f.length !== dim) throw new ConfigError(`features[${i}].length`, f.length, `${dim}, the width the reward model was trained on`);
+    });
     const per = this.members.map((net) => {
       const t = tf.tidy(() => net.apply(tf.tensor2d(features)));
       const out = Array.from(t.dataSync());
