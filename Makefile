@@ -12,7 +12,7 @@ PYTHON_FILE := .cache/python
 LOCAL_KERNEL := .jupyter/share/jupyter/kernels/tslab/kernel.json
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: help setup build reports reports-quick test typecheck bench kernel example clean
+.PHONY: help setup build reports reports-quick test typecheck bench kernel example clean format format-check
 
 help:
 	@echo "make reports   run every notebook (full mode) into reports/ (installs what it needs)"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench     print per-backend training speed and peak memory"
 	@echo "make kernel    register the tslab kernel for your own JupyterLab"
 	@echo "make example   run examples/train-tabular-dpo.ts as a user's script would"
+	@echo "make format    format src/, test/, scripts/, examples/ and notebook code cells (Prettier)"
 
 # npm ci when the lockfile is newer than the installed tree.
 node_modules/.package-lock.json: package.json package-lock.json
@@ -60,6 +61,13 @@ typecheck: node_modules/.package-lock.json
 test: setup typecheck
 	@scripts/ensure-chromium.sh
 	PYTHON="$$(cat $(PYTHON_FILE))" node_modules/.bin/mocha 'test/**/*.test.ts'
+
+# Prettier (pinned, .prettierrc.json) over src/, test/, scripts/, examples/ and notebook code cells.
+format: node_modules/.package-lock.json
+	$(TSX) scripts/format.ts
+
+format-check: node_modules/.package-lock.json
+	$(TSX) scripts/format.ts --check
 
 bench: node_modules/.package-lock.json
 	$(TSX) scripts/bench.ts
