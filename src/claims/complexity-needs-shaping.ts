@@ -29,9 +29,10 @@ import { allOf, decide } from "../verdict";
 import { corpusTable, createWorld, type DeepPartial, type World, type WorldConfig } from "../world";
 import { ResidualTabularPolicy } from "../policy/residual-tabular";
 import { trainReinforceToTarget } from "../train/reinforce";
-import { resolveBudget, SEEDS_RULE, type BudgetRules } from "./kit/budget";
+import { checkField, resolveBudget, SEEDS_RULE, type BudgetRules } from "./kit/budget";
 import { makePart, type BaseBudget, type ClaimModule, type Decision, type Part } from "./kit/contract";
 import type { OnProgress } from "./kit/seeds";
+import type { Mode } from "../mode";
 
 /** Reward schemes: credit on completion only, or for each recognised in-order step. */
 export type Credit = "sparse" | "shaped";
@@ -155,8 +156,12 @@ export interface ShapingSweep {
   worldConfig?: DeepPartial<WorldConfig>;
 }
 
-/** Every (credit, k, seed) run, as rows. Seeds are paired across credits and k. */
+/** Every (credit, k, seed) run, as rows. Seeds are paired across credits and k. Options are checked before any work. */
 export function shapingSweep(o: ShapingSweep, onProgress?: OnProgress): ShapingRow[] {
+  checkField("shapingSweep.ks", o.ks, BUDGET_RULES["ks"]!);
+  checkField("shapingSweep.credits", o.credits, { kind: "subset", options: CREDITS, minLength: 1 });
+  checkField("shapingSweep.seeds", o.seeds, SEEDS_RULE);
+  resolveBudget("shapingSweep.config", DEFAULT_SHAPING, SHAPING_RULES, o.config ?? {});
   const rows: ShapingRow[] = [];
   const total = o.ks.length * o.credits.length * o.seeds.length;
   let done = 0;
@@ -333,7 +338,7 @@ export const BUDGET_RULES: BudgetRules = {
 };
 
 /** Quick (test suite) and full (reports) budgets. */
-export const BUDGETS: Readonly<Record<"quick" | "full", ShapingBudget>> = {
+export const BUDGETS: Readonly<Record<Mode, ShapingBudget>> = {
   quick: { seeds: [1, 2], ks: [1, 2, 3, 4], epsilon: 0.1, batch: 16, lr: 1, target: 0.5, maxSamples: 2e5 },
   full: { seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], ks: [1, 2, 3, 4, 5, 6], epsilon: 0.1, batch: 16, lr: 1, target: 0.5, maxSamples: 5e6 },
 };
@@ -382,7 +387,7 @@ export const claim = {
   claim: 4,
   notebook: "06-complexity-needs-shaping",
   budgets: BUDGETS,
-  budget: (mode, overrides) => resolveBudget("claim 4 budget", BUDGETS[mode], BUDGET_RULES, overrides),
+  budget: (mode: Mode, overrides?: unknown) => resolveBudget("claim 4 budget", BUDGETS[mode], BUDGET_RULES, overrides),
   hypothesis: (_budget: ShapingBudget) => CLAIM4_SPARSE_SLOPE,
   run: async (world, budget, seeds, onProgress) => runClaim(world, budget, seeds, onProgress),
   decide: decideClaim,

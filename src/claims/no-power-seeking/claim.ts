@@ -12,6 +12,7 @@ import type { World } from "../../world";
 import { resolveBudget, SEEDS_RULE, type BudgetRules } from "../kit/budget";
 import type { BaseBudget, ClaimModule, Decision, Part } from "../kit/contract";
 import { summarise, type OnProgress } from "../kit/seeds";
+import type { Mode } from "../../mode";
 import { exactBoundaries, exactPhaseDiagram, manoeuvreWorld, PHASE_RULES, type BoundaryRow, type PhaseRow } from "./exact";
 import { judgedWinRates, rewardVsLabelBoundaries, type LabelBoundaryRow, type WinRateRow } from "./labels";
 import { budgetSweep, DEFAULT_SAMPLED, sampledCellSummary, sampledGridCells, sampledVsExact, type BudgetRow, type SampledConfig, type SampledRow, type SummaryRow } from "./sampled";
@@ -164,7 +165,7 @@ export const BUDGET_RULES: BudgetRules = {
 };
 
 /** Quick (test suite) and full (reports) budgets. */
-export const BUDGETS: Readonly<Record<"quick" | "full", NoPowerSeekingBudget>> = {
+export const BUDGETS: Readonly<Record<Mode, NoPowerSeekingBudget>> = {
   quick: {
     seeds: [1, 2],
     beta: 0.3,
@@ -266,7 +267,7 @@ export const claim = {
   claim: 5,
   notebook: "07-no-power-seeking",
   budgets: BUDGETS,
-  budget: (mode, overrides) => resolveBudget("claim 5 budget", BUDGETS[mode], BUDGET_RULES, overrides),
+  budget: (mode: Mode, overrides?: unknown) => resolveBudget("claim 5 budget", BUDGETS[mode], BUDGET_RULES, overrides),
   hypothesis: (_budget: NoPowerSeekingBudget) => CLAIM5_SAMPLED_RELATIVE,
   run: async (world, budget, seeds, onProgress) => runClaim(world, budget, seeds, onProgress),
   decide: (results: NoPowerSeekingResults, budget: NoPowerSeekingBudget) => decideClaim(results, budget),
