@@ -389,6 +389,6 @@ export const claim = {
   budgets: BUDGETS,
   budget: (mode: Mode, overrides?: unknown) => resolveBudget("claim 4 budget", BUDGETS[mode], BUDGET_RULES, overrides),
   hypothesis: (_budget: ShapingBudget) => CLAIM4_SPARSE_SLOPE,
-  run: async (world, budget, seeds, onProgress) => runClaim(world, budget, seeds, onProgress),
+  run: async (world: World, budget: ShapingBudget, seeds: readonly number[], onProgress?: OnProgress) => runClaim(world, budget, seeds, onProgress),
   decide: decideClaim,
 } satisfies ClaimModule<ShapingBudget, ShapingResults>;

@@ -71,3 +71,16 @@ describe("claim 4: complexity needs shaping", () => {
     expect(decision.headline).to.deep.equal(d.slopeRatio);
   });
 });
+
+describe("claim 4 as a claim module", () => {
+  it("run returns typed rows and rates; decide gives three evidence parts and the sparse-slope headline", async () => {
+    const budget = claim.budget("quick", { ks: [1, 2, 3], seeds: [1, 2], maxSamples: 4000 });
+    const results = await claim.run(shapingWorld(3, 0.1), budget, budget.seeds);
+    expect(results.rows).to.have.length(3 * 2 * 2);
+    expect(results.rates.map((r) => `${r.credit}${r.k}`)).to.deep.equal(["shaped1", "shaped2", "shaped3", "sparse1", "sparse2", "sparse3"]);
+    const d = claim.decide(results, budget);
+    expect(d.parts).to.have.length(3);
+    expect(d.headline).to.deep.equal(d.parts[0]!.interval);
+    expect(claim.hypothesis(budget).claim).to.equal(4);
+  });
+});

@@ -269,6 +269,6 @@ export const claim = {
   budgets: BUDGETS,
   budget: (mode: Mode, overrides?: unknown) => resolveBudget("claim 5 budget", BUDGETS[mode], BUDGET_RULES, overrides),
   hypothesis: (_budget: NoPowerSeekingBudget) => CLAIM5_SAMPLED_RELATIVE,
-  run: async (world, budget, seeds, onProgress) => runClaim(world, budget, seeds, onProgress),
+  run: async (world: World, budget: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress) => runClaim(world, budget, seeds, onProgress),
   decide: (results: NoPowerSeekingResults, budget: NoPowerSeekingBudget) => decideClaim(results, budget),
 } satisfies ClaimModule<NoPowerSeekingBudget, NoPowerSeekingResults>;
