@@ -24,10 +24,15 @@
 import { ConfigError } from "../errors";
 import { Rng } from "../rng";
 import { linearFit, meanCI, type Interval } from "../stats/intervals";
-import type { Hypothesis, VerdictStatus } from "../verdict";
+import type { Hypothesis } from "../verdict";
 import { allOf, decide } from "../verdict";
-import type { Row } from "../plot/spec";
 import { corpusTable, createWorld, type DeepPartial, type World, type WorldConfig } from "../world";
+import { ResidualTabularPolicy } from "../policy/residual-tabular";
+import { trainReinforceToTarget } from "../train/reinforce";
+import { checkField, resolveBudget, SEEDS_RULE, type BudgetRules } from "./kit/budget";
+import { makePart, type BaseBudget, type ClaimModule, type Decision, type Part } from "./kit/contract";
+import type { OnProgress } from "./kit/seeds";
+import type { Mode } from "../mode";
 
 /** Reward schemes: credit on completion only, or for each recognised in-order step. */
 export type Credit = "sparse" | "shaped";
@@ -37,6 +42,9 @@ export const CREDIT: Record<Credit, (m: number, k: number) => number> = {
   sparse: (m, k) => (m === k ? 1 : 0),
   shaped: (m, k) => m / k,
 };
+
+/** Both credit schemes, in the order the sweep runs them. */
+export const CREDITS: readonly Credit[] = ["sparse", "shaped"];
 
 /** Configuration of one shaping run. */
 export interface ShapingConfig {
@@ -61,6 +69,23 @@ export interface ShapingConfig {
 /** Defaults: ε = 0.1 (the world's), batches of 16, rate 1, target 0.5. */
 export const DEFAULT_SHAPING: ShapingConfig = { k: 3, credit: "sparse", epsilon: 0.1, batch: 16, lr: 1, target: 0.5, maxSamples: 5e6, context: 0 };
 
+/** The rules every shaping field is checked against (finite bounds: every run ends). */
+const RUN_RULES = {
+  epsilon: { kind: "number", min: 0.001, max: 0.9 },
+  batch: { kind: "integer", min: 2, max: 4096 },
+  lr: { kind: "number", min: 1e-6, max: 100 },
+  target: { kind: "number", min: 0.001, max: 0.999 },
+  maxSamples: { kind: "integer", min: 1, max: 1e8 },
+} as const satisfies BudgetRules;
+
+/** Rules of one run's config: the run fields plus k, the credit scheme and the context. */
+export const SHAPING_RULES: BudgetRules = {
+  k: { kind: "integer", min: 1, max: 6 },
+  credit: { kind: "oneOf", options: CREDITS },
+  ...RUN_RULES,
+  context: { kind: "integer", min: 0, max: 1000 },
+};
+
 /** The outcome of one run. */
 export interface ShapingRun {
   k: number;
@@ -81,185 +106,44 @@ export interface ShapingRun {
   finalCompletion: number;
 }
 
-/** A world with manoeuvre length k and per-step probability ε (everything else default). */
+/** One row of the sweep: a run and its seed. */
+export type ShapingRow = { seed: number } & ShapingRun;
+
+/** A world with manoeuvre length k and per-step probability ε (everything else default, or `overrides`). */
 export function shapingWorld(k: number, epsilon: number, overrides: DeepPartial<WorldConfig> = {}): World {
   return createWorld({ ...overrides, manoeuvreLength: k, corpus: { ...(overrides.corpus ?? {}), manoeuvreStepRate: epsilon } });
 }
 
 /**
- * A residual tabular policy for one context: dense arrays over (position, state, token).
- * `probs` holds the current next-token distribution of every row reachable under the base.
+ * The residual tabular policy of one query context, starting at the human corpus
+ * (policy/residual-tabular.ts with a single context and no shared part).
  */
-export class ResidualPolicy {
-  readonly V: number;
-  readonly S: number;
-  readonly T: number;
-  private readonly base: Float64Array;
-  private readonly theta: Float64Array;
-  readonly probs: Float64Array;
-  constructor(readonly world: World, readonly contextIndex: number) {
-    const space = world.space;
-    this.V = space.vocabSize;
-    this.S = space.states.length;
-    this.T = space.maxLen;
-    const n = this.T * this.S * this.V;
-    this.base = new Float64Array(n);
-    this.theta = new Float64Array(n);
-    this.probs = new Float64Array(n);
-    const table = corpusTable(world);
-    const ctx = world.contexts[contextIndex];
-    if (!ctx) throw new ConfigError("context", contextIndex, `an index in [0, ${world.contexts.length - 1}]`);
-    for (let pos = 0; pos < this.T; pos++)
-      for (let si = 0; si < this.S; si++) {
-        const s = space.states[si]!;
-        if (s.ended) continue;
-        const p = table(ctx, pos, s);
-        const off = (pos * this.S + si) * this.V;
-        for (let a = 0; a < this.V; a++) this.base[off + a] = p[a]!;
-      }
-    this.probs.set(this.base);
-  }
-
-  /** Samples one sequence; returns its final prefix and fills `path` with row offsets and tokens. */
-  sample(rng: Rng, path: { offsets: number[]; tokens: number[] }): number {
-    const space = this.world.space;
-    const V = this.V;
-    path.offsets.length = 0;
-    path.tokens.length = 0;
-    let si = space.initialState().index;
-    for (let pos = 0; pos < this.T; pos++) {
-      const off = (pos * this.S + si) * V;
-      let u = rng.next();
-      let a = 0;
-      for (; a < V - 1; a++) {
-        u -= this.probs[off + a]!;
-        if (u < 0) break;
-      }
-      // Rounding: never pick a zero-probability token.
-      while (this.probs[off + a]! === 0) a--;
-      path.offsets.push(off);
-      path.tokens.push(a);
-      const ns = space.transitions[si * V + a]!;
-      si = ns;
-      if (a === space.endToken) break;
-    }
-    return space.states[si]!.progress;
-  }
-
-  /** θ[row, a] += lr · adv · (1[a = token] − π(a | row)) along a sampled path; rows renormalised after. */
-  accumulate(path: { offsets: number[]; tokens: number[] }, adv: number, lr: number, touched: Set<number>): void {
-    const V = this.V;
-    for (let i = 0; i < path.offsets.length; i++) {
-      const off = path.offsets[i]!;
-      const tok = path.tokens[i]!;
-      for (let a = 0; a < V; a++) {
-        const p = this.probs[off + a]!;
-        if (p === 0 && this.base[off + a] === 0) continue;
-        this.theta[off + a] = this.theta[off + a]! + lr * adv * ((a === tok ? 1 : 0) - p);
-      }
-      touched.add(off);
-    }
-  }
-
-  /** Recomputes π on the given rows (after an update; the gradient used the old π). */
-  refresh(rows: Iterable<number>): void {
-    const V = this.V;
-    for (const off of rows) {
-      let mx = -Infinity;
-      for (let a = 0; a < V; a++) if (this.base[off + a]! > 0 && this.theta[off + a]! > mx) mx = this.theta[off + a]!;
-      let z = 0;
-      for (let a = 0; a < V; a++) {
-        const b = this.base[off + a]!;
-        const q = b > 0 ? b * Math.exp(this.theta[off + a]! - mx) : 0;
-        this.probs[off + a] = q;
-        z += q;
-      }
-      for (let a = 0; a < V; a++) this.probs[off + a] = this.probs[off + a]! / z;
-    }
-  }
-
-  /** Exact probability that a sequence completes the manoeuvre (forward pass over states). */
-  completionProbability(): number {
-    const space = this.world.space;
-    const V = this.V;
-    const k = this.world.vocab.steps;
-    let dist = new Float64Array(this.S);
-    let next = new Float64Array(this.S);
-    dist[space.initialState().index] = 1;
-    let done = 0;
-    for (let pos = 0; pos < this.T; pos++) {
-      next.fill(0);
-      const last = pos === this.T - 1;
-      for (let si = 0; si < this.S; si++) {
-        const m = dist[si]!;
-        if (m === 0) continue;
-        const off = (pos * this.S + si) * V;
-        for (let a = 0; a < V; a++) {
-          const p = this.probs[off + a]!;
-          if (p === 0) continue;
-          const ns = space.transitions[si * V + a]!;
-          if (a === space.endToken || last) {
-            if (space.states[ns]!.progress === k) done += m * p;
-          } else next[ns] = next[ns]! + m * p;
-        }
-      }
-      [dist, next] = [next, dist];
-    }
-    return done;
-  }
+export function shapingPolicy(world: World, contextIndex: number): ResidualTabularPolicy {
+  const space = world.space;
+  const ctx = world.contexts[contextIndex];
+  if (!ctx) throw new ConfigError("context", contextIndex, `an index in [0, ${world.contexts.length - 1}]`);
+  const table = corpusTable(world);
+  const machine = { vocabSize: space.vocabSize, endToken: space.endToken, maxLen: space.maxLen, numStates: space.states.length, initialState: space.initialState().index, transitions: space.transitions };
+  return new ResidualTabularPolicy({ machine, contexts: 1, shared: false, base: (_c, pos, si) => (space.states[si]!.ended ? null : table(ctx, pos, space.states[si]!)) });
 }
 
-/** One REINFORCE run from the base; see the module comment. */
+/** Whether a final state completes the world's manoeuvre. */
+export function completes(world: World): (state: number) => boolean {
+  const k = world.vocab.steps;
+  return (si) => world.space.states[si]!.progress === k;
+}
+
+/** One REINFORCE run from the base (config checked before any work); see the module comment. */
 export function runShaping(config: Partial<ShapingConfig>, rng: Rng, world?: World): ShapingRun {
-  const c: ShapingConfig = { ...DEFAULT_SHAPING, ...config };
-  if (!(c.batch >= 2 && Number.isInteger(c.batch))) throw new ConfigError("batch", c.batch, "an integer ≥ 2");
-  if (!(c.lr > 0)) throw new ConfigError("lr", c.lr, "> 0");
-  if (!(c.target > 0 && c.target < 1)) throw new ConfigError("target", c.target, "(0, 1)");
+  const c = resolveBudget<ShapingConfig>("runShaping", DEFAULT_SHAPING, SHAPING_RULES, config);
   const w = world ?? shapingWorld(c.k, c.epsilon);
-  const policy = new ResidualPolicy(w, c.context);
+  const policy = shapingPolicy(w, c.context);
   const reward = CREDIT[c.credit];
-  const baseCompletion = policy.completionProbability();
-  const sampling = rng.fork("sampling");
-  const paths = Array.from({ length: c.batch }, () => ({ offsets: [] as number[], tokens: [] as number[] }));
-  const rewards = new Float64Array(c.batch);
-  let samples = 0;
-  let first: number | null = null;
-  let reached: number | null = null;
-  let updates = 0;
-  let completion = baseCompletion;
-  while (samples < c.maxSamples && reached === null) {
-    const n = Math.min(c.batch, c.maxSamples - samples);
-    let sum = 0;
-    let allSame = true;
-    for (let i = 0; i < n; i++) {
-      const m = policy.sample(sampling, paths[i]!);
-      samples++;
-      if (m === c.k && first === null) first = samples;
-      rewards[i] = reward(m, c.k);
-      sum += rewards[i]!;
-      if (rewards[i] !== rewards[0]) allSame = false;
-    }
-    // Identical rewards give an exactly zero gradient (e.g. the sparse case before any success).
-    if (allSame) continue;
-    const mean = sum / n;
-    const touched = new Set<number>();
-    for (let i = 0; i < n; i++) if (rewards[i] !== mean) policy.accumulate(paths[i]!, rewards[i]! - mean, c.lr, touched);
-    policy.refresh(touched);
-    updates++;
-    completion = policy.completionProbability();
-    if (completion >= c.target) reached = samples;
-  }
-  return {
-    k: c.k,
-    credit: c.credit,
-    samplesToFirst: first ?? samples,
-    firstCensored: first === null,
-    samplesToTarget: reached ?? samples,
-    targetCensored: reached === null,
-    updates,
-    baseCompletion,
-    finalCompletion: completion,
-  };
+  const success = completes(w);
+  const baseCompletion = policy.endProbability(0, success);
+  const states = w.space.states;
+  const r = trainReinforceToTarget(policy, c, { reward: (si) => reward(states[si]!.progress, c.k), success }, rng.fork("sampling"));
+  return { k: c.k, credit: c.credit, samplesToFirst: r.samplesToFirst, firstCensored: r.firstCensored, samplesToTarget: r.samplesToTarget, targetCensored: r.targetCensored, updates: r.updates, baseCompletion, finalCompletion: r.finalCompletion };
 }
 
 /** Options of the k sweep. */
@@ -268,24 +152,47 @@ export interface ShapingSweep {
   credits: readonly Credit[];
   seeds: readonly number[];
   config?: Partial<ShapingConfig>;
+  /** The world's config, overridden per k (default: the defaults). */
+  worldConfig?: DeepPartial<WorldConfig>;
 }
 
-/** Every (credit, k, seed) run, as rows. Seeds are paired across credits and k. */
-export function shapingSweep(o: ShapingSweep, onProgress?: (done: number, total: number) => void): Row[] {
-  const rows: Row[] = [];
+/** Every (credit, k, seed) run, as rows. Seeds are paired across credits and k. Options are checked before any work. */
+export function shapingSweep(o: ShapingSweep, onProgress?: OnProgress): ShapingRow[] {
+  checkField("shapingSweep.ks", o.ks, BUDGET_RULES["ks"]!);
+  checkField("shapingSweep.credits", o.credits, { kind: "subset", options: CREDITS, minLength: 1 });
+  checkField("shapingSweep.seeds", o.seeds, SEEDS_RULE);
+  resolveBudget("shapingSweep.config", DEFAULT_SHAPING, SHAPING_RULES, o.config ?? {});
+  const rows: ShapingRow[] = [];
   const total = o.ks.length * o.credits.length * o.seeds.length;
   let done = 0;
   for (const k of o.ks) {
-    const world = shapingWorld(k, o.config?.epsilon ?? DEFAULT_SHAPING.epsilon);
+    const world = shapingWorld(k, o.config?.epsilon ?? DEFAULT_SHAPING.epsilon, o.worldConfig);
     for (const credit of o.credits)
       for (const seed of o.seeds) {
         const r = runShaping({ ...o.config, k, credit }, Rng.fromSeed(seed).fork(`shaping-k${k}`), world);
         rows.push({ seed, ...r });
-        onProgress?.(++done, total);
+        onProgress?.(++done, total, `${credit}, k = ${k}, seed ${seed}`);
       }
   }
   return rows;
 }
+
+/** What {@link firstSuccessRates} reads of a run. */
+export type RateInput = Pick<ShapingRow, "credit" | "k"> & Partial<Pick<ShapingRow, "samplesToFirst" | "firstCensored" | "samplesToTarget" | "targetCensored">>;
+
+/** Events per exposure of one (credit, k). Null where no run had an event. */
+export type RateRow = {
+  credit: Credit;
+  k: number;
+  runs: number;
+  events: number;
+  censored: number;
+  exposure: number;
+  meanTime: number | null;
+  logTime: number | null;
+  logTime_lo: number | null;
+  logTime_hi: number | null;
+};
 
 /**
  * Events per exposure for each (credit, k): the rate of first success is
@@ -293,23 +200,25 @@ export function shapingSweep(o: ShapingSweep, onProgress?: (done: number, total:
  * maximum-likelihood rate of a geometric time under right-censoring. Returns mean time 1/rate,
  * its log, and how many runs were censored.
  */
-export function firstSuccessRates(rows: readonly Row[], which: "First" | "Target" = "First"): Row[] {
-  const groups = new Map<string, Row[]>();
+export function firstSuccessRates(rows: readonly RateInput[], which: "First" | "Target" = "First"): RateRow[] {
+  const groups = new Map<string, RateInput[]>();
   for (const r of rows) {
-    const key = `${r["credit"]}|${r["k"]}`;
+    const key = `${r.credit}|${r.k}`;
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(r);
   }
-  const out: Row[] = [];
+  const censoredOf = (r: RateInput) => (which === "First" ? r.firstCensored : r.targetCensored);
+  const timeOf = (r: RateInput) => (which === "First" ? r.samplesToFirst : r.samplesToTarget) ?? NaN;
+  const out: RateRow[] = [];
   for (const rs of groups.values()) {
-    const events = rs.filter((r) => !r[`${which === "First" ? "first" : "target"}Censored`]).length;
-    const exposure = rs.reduce((s, r) => s + (r[`samplesTo${which}`] as number), 0);
+    const events = rs.filter((r) => !censoredOf(r)).length;
+    const exposure = rs.reduce((s, r) => s + timeOf(r), 0);
     const rate = events > 0 ? events / exposure : null;
     // Approximate 95% interval for log(rate) from the Poisson count of events (±1.96/√events).
     const half = events > 0 ? 1.96 / Math.sqrt(events) : null;
     out.push({
-      credit: rs[0]!["credit"]!,
-      k: rs[0]!["k"]!,
+      credit: rs[0]!.credit,
+      k: rs[0]!.k,
       runs: rs.length,
       events,
       censored: rs.length - events,
@@ -320,7 +229,7 @@ export function firstSuccessRates(rows: readonly Row[], which: "First" | "Target
       logTime_hi: rate === null ? null : -Math.log(rate) + half!,
     });
   }
-  return out.sort((a, b) => String(a["credit"]).localeCompare(String(b["credit"])) || (a["k"] as number) - (b["k"] as number));
+  return out.sort((a, b) => String(a.credit).localeCompare(String(b.credit)) || a.k - b.k);
 }
 
 /** Claim 4, part 1: the sparse slope of log(first-success time) against k, relative to log(1/ε). */
@@ -356,47 +265,130 @@ export const CLAIM4_GAP: Hypothesis = {
   thresholdText: "> 1 (sparse needs ≥ 10× more samples)",
 };
 
-/** Fits and decisions for claim 4 from sweep rows. */
-export function decideShaping(rows: readonly Row[], epsilon: number): {
-  status: VerdictStatus;
+/** The fits behind claim 4's parts and its reading. */
+export interface ShapingFits {
+  /** Slope of ln(samples to first success) against k, sparse credit. */
   sparseSlope: Interval;
+  /** The same divided by log(1/ε). */
   slopeRatio: Interval;
+  /** Shaped slope divided by log(1/ε). */
   shapedSlopeRatio: Interval;
+  /** Descriptive: the shaped time's power-law exponent in k. */
   shapedExponent: Interval;
+  /** Descriptive: a straight line through the shaped mean times. */
   shapedLinear: { slope: Interval; r2: number } | null;
+  /** log10(sparse / shaped samples to target) at the largest k, per seed. */
   gap: Interval;
-  parts: { effect: string; status: VerdictStatus; interval: Interval }[];
-} {
+}
+
+/** Fits for claim 4 from sweep rows. */
+export function shapingFits(rows: readonly ShapingRow[], epsilon: number): ShapingFits {
   const rates = firstSuccessRates(rows);
-  const sparse = rates.filter((r) => r["credit"] === "sparse" && r["logTime"] !== null);
-  const shaped = rates.filter((r) => r["credit"] === "shaped" && r["logTime"] !== null);
+  const withTime = (credit: Credit) => rates.filter((r): r is RateRow & { logTime: number; meanTime: number } => r.credit === credit && r.logTime !== null);
+  const sparse = withTime("sparse");
+  const shaped = withTime("shaped");
   const nan: Interval = { estimate: NaN, lo: NaN, hi: NaN, n: 0 };
   const fitOrNaN = (xs: number[], ys: number[]) => (xs.length >= 3 ? linearFit(xs, ys).slope : nan);
-  const sparseSlope = fitOrNaN(sparse.map((r) => r["k"] as number), sparse.map((r) => r["logTime"] as number));
+  const sparseSlope = fitOrNaN(sparse.map((r) => r.k), sparse.map((r) => r.logTime));
   const L = Math.log(1 / epsilon);
   const slopeRatio = { estimate: sparseSlope.estimate / L, lo: sparseSlope.lo / L, hi: sparseSlope.hi / L, n: sparseSlope.n };
-  const shapedSlope = fitOrNaN(shaped.map((r) => r["k"] as number), shaped.map((r) => r["logTime"] as number));
+  const shapedSlope = fitOrNaN(shaped.map((r) => r.k), shaped.map((r) => r.logTime));
   const shapedSlopeRatio = { estimate: shapedSlope.estimate / L, lo: shapedSlope.lo / L, hi: shapedSlope.hi / L, n: shapedSlope.n };
   // Descriptive only: the power-law exponent and a straight-line fit of the mean time.
-  const shapedExponent = fitOrNaN(shaped.map((r) => Math.log(r["k"] as number)), shaped.map((r) => r["logTime"] as number));
-  const shapedLinear = shaped.length >= 3 ? (() => { const f = linearFit(shaped.map((r) => r["k"] as number), shaped.map((r) => r["meanTime"] as number)); return { slope: f.slope, r2: f.r2 }; })() : null;
+  const shapedExponent = fitOrNaN(shaped.map((r) => Math.log(r.k)), shaped.map((r) => r.logTime));
+  const shapedLinear = shaped.length >= 3 ? (() => { const f = linearFit(shaped.map((r) => r.k), shaped.map((r) => r.meanTime)); return { slope: f.slope, r2: f.r2 }; })() : null;
   // Gap at the largest k: per seed, log10(sparse/shaped) samples to target (censored sparse runs count at the budget: a lower bound on the gap).
-  const kMax = Math.max(...rows.map((r) => r["k"] as number));
-  const bySeed = (credit: Credit) => new Map(rows.filter((r) => r["k"] === kMax && r["credit"] === credit).map((r) => [r["seed"] as number, r]));
+  const kMax = Math.max(...rows.map((r) => r.k));
+  const bySeed = (credit: Credit) => new Map(rows.filter((r) => r.k === kMax && r.credit === credit).map((r) => [r.seed, r]));
   const sp = bySeed("sparse");
   const sh = bySeed("shaped");
   const diffs: number[] = [];
   for (const [seed, r] of sp) {
     const s = sh.get(seed);
-    if (!s || s["targetCensored"]) continue;
-    diffs.push(Math.log10((r["samplesToTarget"] as number) / (s["samplesToTarget"] as number)));
+    if (!s || s.targetCensored) continue;
+    diffs.push(Math.log10(r.samplesToTarget / s.samplesToTarget));
   }
   const gap = diffs.length >= 2 ? meanCI(diffs) : nan;
-  const slopeStatus = allOf([decide(CLAIM4_SPARSE_SLOPE, slopeRatio), decide(CLAIM4_SPARSE_SLOPE_UPPER, slopeRatio)]);
-  const parts = [
-    { effect: CLAIM4_SPARSE_SLOPE.effect, status: slopeStatus, interval: slopeRatio },
-    { effect: CLAIM4_SHAPED_SLOPE.effect, status: decide(CLAIM4_SHAPED_SLOPE, shapedSlopeRatio), interval: shapedSlopeRatio },
-    { effect: CLAIM4_GAP.effect, status: decide(CLAIM4_GAP, gap), interval: gap },
-  ];
-  return { status: allOf(parts.map((p) => p.status)), sparseSlope, slopeRatio, shapedSlopeRatio, shapedExponent, shapedLinear, gap, parts };
+  return { sparseSlope, slopeRatio, shapedSlopeRatio, shapedExponent, shapedLinear, gap };
 }
+
+// ───────────────────────── The claim contract ─────────────────────────
+
+/** Claim 4's budget: seeds, manoeuvre lengths and the run settings. */
+export interface ShapingBudget extends BaseBudget {
+  /** Manoeuvre lengths k swept. */
+  ks: number[];
+  /** ε: the base model's per-step probability. */
+  epsilon: number;
+  /** Sequences per update batch. */
+  batch: number;
+  /** SGD learning rate. */
+  lr: number;
+  /** Target success rate. */
+  target: number;
+  /** Sample budget per run (censored beyond). */
+  maxSamples: number;
+}
+
+/** Budget rules: finite bounds on every field, unknown keys rejected. */
+export const BUDGET_RULES: BudgetRules = {
+  seeds: SEEDS_RULE,
+  ks: { kind: "integers", min: 1, max: 6, minLength: 1, maxLength: 6 },
+  ...RUN_RULES,
+};
+
+/** Quick (test suite) and full (reports) budgets. */
+export const BUDGETS: Readonly<Record<Mode, ShapingBudget>> = {
+  quick: { seeds: [1, 2], ks: [1, 2, 3, 4], epsilon: 0.1, batch: 16, lr: 1, target: 0.5, maxSamples: 2e5 },
+  full: { seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], ks: [1, 2, 3, 4, 5, 6], epsilon: 0.1, batch: 16, lr: 1, target: 0.5, maxSamples: 5e6 },
+};
+
+/** What claim 4's run returns. */
+export interface ShapingResults {
+  /** Every (credit, k, seed) run. */
+  rows: ShapingRow[];
+  /** First success: events per exposure per (credit, k). */
+  rates: RateRow[];
+  /** Reaching the target: events per exposure per (credit, k). */
+  targetRates: RateRow[];
+}
+
+/** The run settings of a budget (what `runShaping` takes besides k and the credit). */
+export function runConfig(b: ShapingBudget): Partial<ShapingConfig> {
+  return { epsilon: b.epsilon, batch: b.batch, lr: b.lr, target: b.target, maxSamples: b.maxSamples };
+}
+
+/** Runs every (credit, k, seed) and computes the rates. `world`'s config is the base each k's world overrides. */
+export function runClaim(world: World, budget: ShapingBudget, seeds: readonly number[], onProgress?: OnProgress): ShapingResults {
+  const rows = shapingSweep({ ks: budget.ks, credits: CREDITS, seeds, config: runConfig(budget), worldConfig: world.config }, onProgress);
+  return { rows, rates: firstSuccessRates(rows), targetRates: firstSuccessRates(rows, "Target") };
+}
+
+/** Decides claim 4: the sparse slope inside [0.75, 1.33], the shaped slope below 0.5, the gap above 1. */
+export function decideClaim(results: ShapingResults, budget: ShapingBudget): Decision {
+  const f = shapingFits(results.rows, budget.epsilon);
+  const sparsePart: Part = {
+    key: "sparse-slope",
+    effect: CLAIM4_SPARSE_SLOPE.effect,
+    status: allOf([decide(CLAIM4_SPARSE_SLOPE, f.slopeRatio), decide(CLAIM4_SPARSE_SLOPE_UPPER, f.slopeRatio)]),
+    interval: f.slopeRatio,
+    direction: CLAIM4_SPARSE_SLOPE.direction,
+    threshold: CLAIM4_SPARSE_SLOPE.threshold,
+    thresholdText: CLAIM4_SPARSE_SLOPE.thresholdText,
+    role: "evidence",
+  };
+  const part = (key: string, h: Hypothesis, iv: Interval) => makePart({ key, effect: h.effect, direction: h.direction, threshold: h.threshold, thresholdText: h.thresholdText, role: "evidence" }, iv, decide);
+  const parts = [sparsePart, part("shaped-slope", CLAIM4_SHAPED_SLOPE, f.shapedSlopeRatio), part("gap", CLAIM4_GAP, f.gap)];
+  return { status: allOf(parts.map((p) => p.status)), headline: f.slopeRatio, parts };
+}
+
+/** Claim 4 as a claim module (kit/contract.ts). */
+export const claim = {
+  claim: 4,
+  notebook: "06-complexity-needs-shaping",
+  budgets: BUDGETS,
+  budget: (mode: Mode, overrides?: unknown) => resolveBudget("claim 4 budget", BUDGETS[mode], BUDGET_RULES, overrides),
+  hypothesis: (_budget: ShapingBudget) => CLAIM4_SPARSE_SLOPE,
+  run: async (world: World, budget: ShapingBudget, seeds: readonly number[], onProgress?: OnProgress) => runClaim(world, budget, seeds, onProgress),
+  decide: decideClaim,
+} satisfies ClaimModule<ShapingBudget, ShapingResults>;

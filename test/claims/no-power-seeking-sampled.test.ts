@@ -9,11 +9,11 @@ import {
   labelWinProbability,
   makeSlice,
   manoeuvreWorld,
-  MultiContextResidualPolicy,
   sampledCellSummary,
   sampledGridCells,
   sampledTrainingCell,
   sampledVsExact,
+  slicePolicy,
 } from "../../src/claims/no-power-seeking";
 import { Rng } from "../../src/rng";
 
@@ -28,7 +28,7 @@ describe("claim 5: labels vs rewards", () => {
 
   it("the world's judge reproduces the P_win formula", () => {
     const rows = judgedWinRates(manoeuvreWorld(1, 0), 0.25, [0, 0.3, 0.7], 3000, Rng.fromSeed(5));
-    for (const r of rows) expect(Math.abs((r["measured"] as number) - (r["predicted"] as number))).to.be.lessThan(4 * (r["se"] as number) + 1e-3);
+    for (const r of rows) expect(Math.abs(r.measured - r.predicted)).to.be.lessThan(4 * r.se + 1e-3);
   });
 
   it("the exact optimum of the label-implied reward crosses the base rate at d_label, the believed-utility one at d*", () => {
@@ -44,8 +44,8 @@ describe("claim 5: labels vs rewards", () => {
 describe("claim 5: sampled training", () => {
   it("the residual policy starts exactly at the base", () => {
     const slice = makeSlice(2, 0, { contexts: 3 });
-    const pol = new MultiContextResidualPolicy(slice.world, slice.entries, slice.base);
-    const t = pol.table(slice.base);
+    const { policy: pol, table } = slicePolicy(slice);
+    const t = table(slice.base);
     const ctx = slice.entries[1]!.context;
     const s0 = slice.world.space.initialState();
     expect(Array.from(t(ctx, 0, s0))).to.deep.equal(Array.from(slice.base(ctx, 0, s0)));
@@ -86,12 +86,12 @@ describe("claim 5: sampled training", () => {
   it("sampledVsExact + summary produce one row per cell with exact, label-exact and sampled columns", () => {
     const cells = sampledGridCells([1], [0], 0.25).slice(2, 4);
     const rows = sampledVsExact(cells, [1, 2], { samples: 640, contexts: 2 });
-    expect(rows.filter((r) => r["method"] === "sampled")).to.have.length(4);
+    expect(rows.filter((r) => r.method === "sampled")).to.have.length(4);
     const s = sampledCellSummary(rows);
     expect(s).to.have.length(2);
     for (const r of s) {
-      expect(r["exactLabelRatio"]).to.be.a("number");
-      expect(r["sampledRatio_lo"] as number).to.be.at.most(r["sampledRatio"] as number);
+      expect(r.exactLabelRatio).to.be.a("number");
+      expect(r.sampledRatio_lo).to.be.at.most(r.sampledRatio);
     }
   });
 });

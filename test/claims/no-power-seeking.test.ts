@@ -5,6 +5,9 @@ import {
   exactBoundary,
   exactOptimumCell,
   makeSlice,
+  manoeuvreWorld,
+  claim,
+  WIN_DS,
   wholeManoeuvreThreshold,
 } from "../../src/claims/no-power-seeking";
 
@@ -49,5 +52,25 @@ describe("claim 5: no power-seeking (exact optimum)", () => {
     expect(decideExactBoundary([{ w: 0, errorVsDStar: 0.001 }, { w: 0, errorVsDStar: -0.003 }, { w: 1, errorVsDStar: 0.2 }]).status).to.equal("supported");
     expect(decideExactBoundary([{ w: 0, errorVsDStar: 0.05 }]).status).to.equal("not supported");
     expect(decideExactBoundary([{ w: 0, errorVsDStar: null }]).status).to.equal("inconclusive");
+  });
+});
+
+describe("claim 5 as a claim module", () => {
+  it("run calls every section; decide gives four evidence parts, the relative part as headline", async function () {
+    this.timeout(30000);
+    const budget = claim.budget("quick", {
+      seeds: [1, 2],
+      grid: { ds: [0, 0.5], hs: [0.25], ks: [1], ws: [0], contexts: 2 },
+      sampled: { samples: 640, contexts: 2, ks: [1], budgets: [640], budgetKs: [1], comparisons: 50 },
+    });
+    const results = await claim.run(manoeuvreWorld(1, 0), budget, budget.seeds);
+    expect(results.phase).to.have.length(2);
+    expect(results.boundaries).to.have.length(1);
+    expect(results.winRates).to.have.length(WIN_DS.length);
+    expect(results.summary.length).to.be.greaterThan(0);
+    expect(results.budgetRows).to.have.length(2);
+    const d = claim.decide(results, budget);
+    expect(d.parts.map((p) => p.key)).to.deep.equal(["sampled/relative", "sampled/absolute", "sampled/deception", "exact-boundary"]);
+    expect(d.headline).to.deep.equal(d.parts[0]!.interval);
   });
 });

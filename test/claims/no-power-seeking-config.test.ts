@@ -1,0 +1,89 @@
+/**
+ * Claim 5's run configs are checked before any work: every bad input below throws a
+ * ConfigError naming the field at once (none may hang: sampledTrainingCell with an
+ * infinite sample budget used to loop forever).
+ */
+import { expect } from "chai";
+import { ConfigError } from "../../src/errors";
+import { Rng } from "../../src/rng";
+import {
+  budgetSweep,
+  cellRater,
+  claim,
+  exactBoundaries,
+  exactPhaseDiagram,
+  judgedWinRates,
+  makeSlice,
+  manoeuvreWorld,
+  rewardVsLabelBoundaries,
+  sampledGridCells,
+  sampledTrainingCell,
+  sampledVsExact,
+  type Slice,
+} from "../../src/claims/no-power-seeking";
+
+function expectConfigError(f: () => unknown, field: string): void {
+  let caught: unknown;
+  try {
+    f();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, `expected a ConfigError naming ${field}`).to.be.instanceOf(ConfigError);
+  expect((caught as ConfigError).field).to.include(field);
+  expect((caught as ConfigError).message).to.include(field);
+}
+
+describe("claim 5: bad run configs fail at once, naming the field", function () {
+  this.timeout(5000);
+  let slice: Slice;
+  before(() => {
+    slice = makeSlice(1, 0, { contexts: 2 });
+  });
+  const train = (config: object) => () => sampledTrainingCell(slice, 0.2, 0.25, config, Rng.fromSeed(1));
+  const cells = sampledGridCells([1], [0], 0.25).slice(0, 1);
+  const cell = cells[0]!;
+  const axes = { ds: [0, 0.5], hs: [0.25], ks: [1], ws: [0], beta: 0.3, contexts: 2 };
+  const bad: [string, () => unknown, string][] = [
+    ["an infinite sample budget", train({ samples: Infinity }), "samples"],
+    ["zero samples", train({ samples: 0 }), "samples"],
+    ["a huge sample budget", train({ samples: 1e15 }), "samples"],
+    ["a negative batch", train({ batch: -4 }), "batch"],
+    ["an odd batch with labels", train({ samples: 300, batch: 15, signal: "labels" }), "batch"],
+    ["a NaN learning rate", train({ lr: NaN }), "lr"],
+    ["β = 0", train({ beta: 0 }), "beta"],
+    ["an unknown signal", train({ signal: "votes" }), "signal"],
+    ["a batch given as a string", train({ batch: "64" }), "batch"],
+    ["an unknown key", train({ contexts: 2 }), "contexts"],
+    ["an infinite appeal h", () => cellRater(0.1, Infinity), "h"],
+    ["a detection rate above 1", () => cellRater(1.5, 0.25), "d"],
+    ["grid vs exact: ∞ samples", () => sampledVsExact(cells, [1], { samples: Infinity, contexts: 2 }), "samples"],
+    ["grid vs exact: seed 0", () => sampledVsExact(cells, [0], { samples: 640, contexts: 2 }), "seeds"],
+    ["grid vs exact: seed 1.5", () => sampledVsExact(cells, [1.5], { samples: 640, contexts: 2 }), "seeds"],
+    ["grid vs exact: empty seed list", () => sampledVsExact(cells, [], { samples: 640, contexts: 2 }), "seeds"],
+    ["grid vs exact: zero contexts", () => sampledVsExact(cells, [1], { samples: 640, contexts: 0 }), "contexts"],
+    ["budget sweep: an infinite budget", () => budgetSweep(cell, [Infinity], [1], { contexts: 2 }), "budgets"],
+    ["budget sweep: a budget below the batch", () => budgetSweep(cell, [10], [1], { contexts: 2 }), "samples"],
+    ["phase diagram: empty ds", () => exactPhaseDiagram({ ...axes, ds: [] }), "ds"],
+    ["phase diagram: d = NaN", () => exactPhaseDiagram({ ...axes, ds: [NaN] }), "ds"],
+    ["phase diagram: negative β", () => exactPhaseDiagram({ ...axes, beta: -0.3 }), "beta"],
+    ["phase diagram: huge k", () => exactPhaseDiagram({ ...axes, ks: [1e6] }), "ks"],
+    ["phase diagram: unknown key", () => exactPhaseDiagram({ ...axes, rho: 0.6 } as never), "rho"],
+    ["boundaries: ∞ contexts", () => exactBoundaries({ hs: [0.25], ks: [1], ws: [0], beta: 0.3, contexts: Infinity }), "contexts"],
+    ["label boundaries: h = ∞", () => rewardVsLabelBoundaries({ hs: [Infinity], ks: [1], ws: [0], beta: 0.3 }), "hs"],
+    ["win rates: ∞ comparisons", () => judgedWinRates(manoeuvreWorld(1, 0), 0.25, [0.1], Infinity, Rng.fromSeed(1)), "n"],
+    ["budget: empty seeds", () => claim.budget("quick", { seeds: [] }), "seeds"],
+    ["budget: seed 0", () => claim.budget("quick", { seeds: [0] }), "seeds"],
+    ["budget: d outside [0, 1]", () => claim.budget("quick", { grid: { ds: [2] } }), "grid.ds"],
+    ["budget: huge sample budget", () => claim.budget("full", { sampled: { samples: 1e12 } }), "sampled.samples"],
+    ["budget: unknown nested key", () => claim.budget("quick", { grid: { extra: 1 } }), "grid.extra"],
+    ["budget: β of the wrong type", () => claim.budget("quick", { beta: "0.3" }), "beta"],
+    ["budget: unknown key", () => claim.budget("quick", { epsilon: 0.1 }), "epsilon"],
+  ];
+  for (const [what, f, field] of bad) it(what, () => expectConfigError(f, field));
+
+  it("both budgets pass their own rules", () => {
+    expect(claim.budget("quick").grid.ks).to.deep.equal([1, 3]);
+    expect(claim.budget("full").sampled.budgets).to.have.length(4);
+  });
+});
