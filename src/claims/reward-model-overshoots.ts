@@ -30,6 +30,7 @@ import { bestOfNExact, bestOfNKlBound } from "../train/best-of-n";
 import { trainPpo, type PpoConfig } from "../train/ppo";
 import { trainDpo, type DpoConfig, type Preference } from "../train/dpo";
 import { contextSampler, exactPolicyDistribution, trainBaseModel, interpolateAt } from "./kit";
+import { pairLabeler, type JudgedPair } from "./kit/world-runs";
 import {
   believedUtility,
   exactDistribution,
@@ -45,7 +46,6 @@ import {
   type World,
   type WorldMetrics,
 } from "../world";
-import { recordingLabeler, type JudgedPair } from "./deception-survives-rating";
 import { fitGao, type GaoFit } from "../stats/gao-fit";
 
 export interface OvershootConfig {
@@ -237,7 +237,7 @@ function labelledPairs(world: World, sample: (rng: Rng, cs: Context[]) => number
   const ctxRng = rng.fork("contexts"), sampRng = rng.fork("sampling"), labRng = rng.fork("labels"), oraRng = rng.fork("oracle");
   const draw = contextSampler(world);
   const pairs: JudgedPair[] = [];
-  const label = recordingLabeler(world, population, pairs);
+  const label = pairLabeler(world, { kind: "population", population }, pairs);
   for (let guard = 0; pairs.length < n && guard < 100; guard++) {
     const cs = draw(ctxRng, Math.ceil((n - pairs.length) * 1.1) + 8);
     const a = sample(sampRng, cs), b = sample(sampRng, cs);
