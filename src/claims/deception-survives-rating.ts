@@ -21,7 +21,6 @@ import { Rng } from "../rng";
 import type { Hypothesis } from "../verdict";
 import { allOf, decide } from "../verdict";
 import { meanCI, pairedDifferenceCI, linearFit, type Interval } from "../stats/intervals";
-import type { Row } from "../plot/spec";
 import type { Mode } from "../mode";
 import { ConfigError } from "../errors";
 import { runConditions, summarise, type OnProgress } from "./kit/seeds";
