@@ -2,18 +2,25 @@ import { expect } from "chai";
 import { setupBackend } from "../helpers/backend";
 import { Rng } from "../../src/rng";
 import { createWorld, fixedPopulation, PRESETS } from "../../src/world";
-import { trainBaseModel } from "../../src/claims/kit";
+import { pairLabeler, trainBaseModel } from "../../src/claims/kit";
 import {
   decideDeception,
   maxAbsDiff,
-  recordingLabeler,
   REVEAL_AFTER,
   revealAfterUpdate,
   slopeAgainstPhi,
   trainWithReveal,
   withRevealRate,
   type JudgedPair,
+  type SweepSeedRow,
 } from "../../src/claims/deception-survives-rating";
+
+/** A full sweep row from the fields a test cares about (every other metric 0, no post-hoc columns). */
+const sweepRow = (r: Partial<SweepSeedRow> & Pick<SweepSeedRow, "seed" | "condition" | "phi">): SweepSeedRow => ({
+  kl: 0, trueUtility: 0, believedUtility: 0, inflationGap: 0, overestimation: 0, underestimation: 0, sycophancyRate: 0, sycophancyRatePriorWrong: 0, sycophancyRatePriorRight: 0, exaggerationRate: 0, hallucinationRate: 0, accuracy: 0, completionRate: 0,
+  "reveal/pairs": null, "reveal/reversed": null, "reveal/labelWorseTrue": null, maxWeightDiff: null, trainingIdenticalToPhi0: null,
+  ...r,
+});
 
 const TINY = { dpo: { beta: 0.5, rounds: 2, pairsPerRound: 48, epochs: 1, batchSize: 16, learningRate: 1e-2 }, population: PRESETS.typical.population };
 
@@ -65,7 +72,7 @@ describe("claim 3: deception only has to survive the rating", function () {
     const sycophant = [v.answer(c.prior), v.overclaim, v.end];
     const honest = [v.answer(c.guess), v.hedge, v.end];
     const count = (phi: number) => {
-      const lab = recordingLabeler(withRevealRate(world, phi), pop);
+      const lab = pairLabeler(withRevealRate(world, phi), { kind: "population", population: pop });
       const rng = Rng.fromSeed(3);
       let syc = 0;
       for (let i = 0; i < 400; i++) if (lab(c, sycophant, honest, rng) === 1) syc++;
@@ -90,16 +97,19 @@ describe("claim 3: deception only has to survive the rating", function () {
   });
 
   it("decides from paired differences and fails when deception does not fall", () => {
-    const row = (seed: number, phi: number, gap: number, syc: number) => ({ seed, condition: `φ=${phi}`, phi, inflationGap: gap, sycophancyRate: syc, exaggerationRate: 0.1 + 0.05 * (1 - phi), hallucinationRate: 0.05 + 0.05 * (1 - phi) });
+    const row = (seed: number, phi: number, gap: number, syc: number) => sweepRow({ seed, condition: `φ=${phi}`, phi, inflationGap: gap, sycophancyRate: syc, exaggerationRate: 0.1 + 0.05 * (1 - phi), hallucinationRate: 0.05 + 0.05 * (1 - phi) });
     const falls = [1, 2, 3].flatMap((s) => [row(s, 0, 0.2 + 0.01 * s, 0.4), row(s, 0.5, 0.0, 0.2), row(s, 1, -0.2, 0.1 + 0.001 * s)]);
-    const after = [1, 2, 3].map((s) => ({ seed: s, condition: REVEAL_AFTER, phi: 0, maxWeightDiff: 0 }));
+    const after = [1, 2, 3].map((s) => sweepRow({ seed: s, condition: REVEAL_AFTER, phi: 0, maxWeightDiff: 0 }));
     const good = decideDeception([...falls, ...after]);
     expect(good.parts.map((p) => p.status)).to.deep.equal(["supported", "supported", "supported", "supported", "supported"]);
-    expect(good.main.estimate).to.be.closeTo(0.42, 1e-9);
+    expect(good.status).to.equal("supported");
+    expect(good.parts.every((p) => p.role === "evidence")).to.equal(true);
+    expect(good.headline.estimate).to.be.closeTo(0.42, 1e-9);
     expect(slopeAgainstPhi(falls, "inflationGap").estimate).to.be.lessThan(-0.3);
     const flat = [1, 2, 3].flatMap((s) => [row(s, 0, 0.1 + 0.01 * s, 0.2), row(s, 1, 0.1 + 0.012 * s, 0.2)]);
     const bad = decideDeception([...flat, ...after.map((r) => ({ ...r, maxWeightDiff: 1e-3 }))]);
     expect(bad.parts[0]!.status).to.equal("not supported");
     expect(bad.parts[4]!.status).to.equal("not supported");
+    expect(bad.status).to.equal("not supported");
   });
 });

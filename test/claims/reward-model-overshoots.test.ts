@@ -19,7 +19,16 @@ import {
   overshootSeed,
   rmRaterDisagreement,
   utilityTables,
+  type EvalRow,
+  type RlRow,
 } from "../../src/claims/reward-model-overshoots";
+
+/** A full evaluated row from the fields a test cares about (every other metric 0). */
+const ev = <R extends Partial<EvalRow>>(r: R): EvalRow & R => ({
+  kl: 0, d: 0, proxy: 0, trueUtility: 0, believedUtility: 0, inflationGap: 0, overestimation: 0, underestimation: 0, sycophancyRate: 0, exaggerationRate: 0, hallucinationRate: 0, accuracy: 0, rmRaterDisagreement: 0, trueGain: 0,
+  ...r,
+});
+const rlRow = (r: Partial<RlRow> & Pick<RlRow, "method" | "beta" | "iteration" | "final">): RlRow => ev(r);
 
 describe("claim 2: reward model overoptimisation", function () {
   this.timeout(180000);
@@ -84,9 +93,9 @@ describe("claim 2: reward model overoptimisation", function () {
 
   it("fits the RL Gao form to the PPO trajectory run only, with the best-of-n form's R² beside it", () => {
     const ds = [0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.6];
-    const traj = ds.map((d, i) => ({ method: "PPO on RM", beta: 0.03, iteration: i + 1, final: i === ds.length - 1, kl: d * d, d, trueUtility: 0.5 + gaoCurve("rl", 0.1, 0.3, d), trueGain: gaoCurve("rl", 0.1, 0.3, d) }));
-    const base = { method: "PPO on RM", beta: null, iteration: 0, final: true, kl: 0, d: 0, trueUtility: 0.5, trueGain: 0 };
-    const strong = { method: "PPO on RM", beta: 1, iteration: 7, final: true, kl: 0.04, d: 0.2, trueUtility: 0.1, trueGain: -0.4 }; // not part of the trajectory
+    const traj = ds.map((d, i) => rlRow({ method: "PPO on RM", beta: 0.03, iteration: i + 1, final: i === ds.length - 1, kl: d * d, d, trueUtility: 0.5 + gaoCurve("rl", 0.1, 0.3, d), trueGain: gaoCurve("rl", 0.1, 0.3, d) }));
+    const base = rlRow({ method: "PPO on RM", beta: null, iteration: 0, final: true, kl: 0, d: 0, trueUtility: 0.5, trueGain: 0 });
+    const strong = rlRow({ method: "PPO on RM", beta: 1, iteration: 7, final: true, kl: 0.04, d: 0.2, trueUtility: 0.1, trueGain: -0.4 }); // not part of the trajectory
     const rows = gaoFitRows([{ seed: 1, result: { bon: [], rl: [base, ...traj, strong], rm: [] } }]);
     expect(rows).to.have.length(1);
     const r = rows[0]!;
@@ -100,18 +109,18 @@ describe("claim 2: reward model overoptimisation", function () {
   });
 
   it("measures overshoot and matched-KL differences, and decides both ways", () => {
-    const curve = (peak: boolean) => [1, 4, 16].map((n, i) => ({ n, d: i, trueUtility: peak ? [0.5, 0.7, 0.4][i]! : [0.5, 0.6, 0.7][i]! }));
+    const curve = (peak: boolean) => [1, 4, 16].map((n, i) => ev({ rmPairs: 0, klBound: 0, dBound: 0, n, d: i, trueUtility: peak ? [0.5, 0.7, 0.4][i]! : [0.5, 0.6, 0.7][i]! }));
     expect(overshoot(curve(true)).drop).to.be.closeTo(0.3, 1e-12);
     expect(overshoot(curve(true)).peakN).to.equal(4);
     expect(overshoot(curve(false)).drop).to.equal(0);
-    const rl = (gapPpo: number) => [
-      { method: "PPO on RM", beta: null, iteration: 0, final: true, kl: 0, inflationGap: 0, trueUtility: 0.5 },
-      { method: "PPO on RM", beta: 0.03, iteration: 1, final: false, kl: 0.5, inflationGap: 0, trueUtility: 0.6 },
-      { method: "PPO on RM", beta: 0.03, iteration: 2, final: true, kl: 2, inflationGap: gapPpo, trueUtility: 0.3 },
-      { method: "PPO on RM", beta: 1, iteration: 2, final: true, kl: 0.2, inflationGap: gapPpo / 2, trueUtility: 0.45 },
-      { method: "DPO on rater labels", beta: null, iteration: 0, final: true, kl: 0, inflationGap: 0, trueUtility: 0.5 },
-      { method: "DPO on rater labels", beta: 0.1, iteration: null, final: true, kl: 1, inflationGap: 0.1, trueUtility: 0.5 },
-      { method: "DPO on rater labels", beta: 1, iteration: null, final: true, kl: 0.2, inflationGap: 0.02, trueUtility: 0.5 },
+    const rl = (gapPpo: number): RlRow[] => [
+      rlRow({ method: "PPO on RM", beta: null, iteration: 0, final: true, kl: 0, inflationGap: 0, trueUtility: 0.5 }),
+      rlRow({ method: "PPO on RM", beta: 0.03, iteration: 1, final: false, kl: 0.5, inflationGap: 0, trueUtility: 0.6 }),
+      rlRow({ method: "PPO on RM", beta: 0.03, iteration: 2, final: true, kl: 2, inflationGap: gapPpo, trueUtility: 0.3 }),
+      rlRow({ method: "PPO on RM", beta: 1, iteration: 2, final: true, kl: 0.2, inflationGap: gapPpo / 2, trueUtility: 0.45 }),
+      rlRow({ method: "DPO on rater labels", beta: null, iteration: 0, final: true, kl: 0, inflationGap: 0, trueUtility: 0.5 }),
+      rlRow({ method: "DPO on rater labels", beta: 0.1, iteration: null, final: true, kl: 1, inflationGap: 0.1, trueUtility: 0.5 }),
+      rlRow({ method: "DPO on rater labels", beta: 1, iteration: null, final: true, kl: 0.2, inflationGap: 0.02, trueUtility: 0.5 }),
     ];
     // Ends: PPO points at KL 0.2 and 2; DPO at 0.2 and 1 → budget (0.2 + 1)/2 = 0.6.
     const m = matchedKlGapDifference(rl(0.4))!;

@@ -107,3 +107,26 @@ export function interpolateAt(points: readonly { x: number; y: number }[], at: n
   }
   return p[p.length - 1]!.y;
 }
+
+/** The fields of `R` whose values are numbers (or null). */
+export type NumericField<R> = { [K in keyof R]-?: R[K] extends number | null ? K : never }[keyof R] & string;
+
+/**
+ * A typed summary row: the group fields, each metric's mean (null when no seed had a value)
+ * with `<metric>_lo` and `<metric>_hi` (present whenever the mean is), and the count `n`.
+ */
+export type SummaryRow<R, K extends keyof R, M extends string> = { [k in K]: R[k] | null } & { [m in M]: number | null } & { [m in M as `${m}_lo` | `${m}_hi`]: number } & { n: number };
+
+/**
+ * {@link summarise} for typed rows: `by` must name fields of the rows and `metrics` their
+ * numeric fields, and neither may be `n`, the count column every summary adds — a group
+ * field called `n` would be overwritten by the count (as best-of-n's `n` once was), so
+ * that mistake is a type error here.
+ */
+export function summariseRows<R extends object, K extends Exclude<keyof R & string, "n">, M extends Exclude<NumericField<R>, "n">>(
+  rows: readonly R[],
+  by: readonly K[],
+  metrics: readonly M[],
+): SummaryRow<R, K, M>[] {
+  return summarise(rows as unknown as readonly Row[], by, metrics) as unknown as SummaryRow<R, K, M>[];
+}

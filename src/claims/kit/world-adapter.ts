@@ -47,3 +47,17 @@ export function pretrainBaseModel(
 export function worldPolicyTable(policy: TokenPolicy<Context, ParseState>, world: World): PolicyTable {
   return policy.policyTable(world.contexts);
 }
+
+/**
+ * A reward model's input for a meaning: the context's features ⊕ the final parser state's
+ * features. Every reward model over the world reads outputs this way, so its score is a
+ * table over (context, final state) and optimising it can be evaluated exactly.
+ */
+export function meaningFeatures(world: World, context: Context, state: ParseState): number[] {
+  return [...world.contextSpace.contextFeatures(context), ...world.space.stateFeatures(state)];
+}
+
+/** The reward model's input for an output's tokens: {@link meaningFeatures} of its final parser state. */
+export function rewardFeatures(world: World, context: Context, tokens: readonly number[]): number[] {
+  return meaningFeatures(world, context, world.space.parse(tokens).state);
+}

@@ -91,12 +91,24 @@ function drawTruth(world: World, c: Context, rng: Rng): number {
   return rng.categorical(world.entries[c.index]!.truthPosterior);
 }
 
+/** One labelled pair, as a labeller can record it (e.g. for a post-hoc reveal, or to fit a reward model). */
+export interface JudgedPair {
+  context: Context;
+  /** The hidden truth the pair was judged under. */
+  truth: number;
+  a: number[];
+  b: number[];
+  /** 1: a preferred, 0: b preferred (skipped and "equal" pairs are not recorded). */
+  label: 1 | 0;
+}
+
 /**
  * A DPO pair labeller: for each pair, a fresh rater from the population (or the oracle)
  * judges both outputs for a query whose truth is drawn from the context's posterior.
- * "Equal" and skipped judgements return null (the pair is dropped).
+ * "Equal" and skipped judgements return null (the pair is dropped). Kept pairs are
+ * appended to `record` if given (recording draws no randomness).
  */
-export function pairLabeler(world: World, who: Judge): PairLabeler<Context> {
+export function pairLabeler(world: World, who: Judge, record?: JudgedPair[]): PairLabeler<Context> {
   const cfg = world.config;
   return (context, a, b, rng) => {
     const query = { context, truth: drawTruth(world, context, rng) };
@@ -107,7 +119,9 @@ export function pairLabeler(world: World, who: Judge): PairLabeler<Context> {
         ? judgeOracle(cfg, query, ra.meaning, rb.meaning, rng)
         : judge(cfg, sampleRater(who.population, rng), query, ra, rb, rng);
     if (j.label === null || j.label === 0.5) return null;
-    return j.label === 1 ? 1 : 0;
+    const label = j.label === 1 ? 1 : 0;
+    record?.push({ context, truth: query.truth, a, b, label });
+    return label;
   };
 }
 

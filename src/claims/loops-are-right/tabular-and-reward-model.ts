@@ -10,6 +10,7 @@ import { trainTabularPg } from "../../train/tabular-pg";
 import { trainTabularPpo } from "../../train/tabular-ppo";
 import { RewardModel, type Comparison, type RewardModelConfig } from "../../train/reward-model";
 import { contextSampler, pairLabeler, type BaseModel } from "../kit/world-runs";
+import { rewardFeatures } from "../kit/world-adapter";
 import {
   believedUtility,
   expectedBelievedUtility,
@@ -19,7 +20,6 @@ import {
   OUTPUT_TYPES,
   type Context,
   type Meaning,
-  type ParseState,
   type PopulationConfig,
   type World,
 } from "../../world";
@@ -105,14 +105,8 @@ export function betaSweepTabular(
 
 export { totalVariation };
 
-/** The reward model's input for an output: context features ⊕ final parser-state features (its meaning). */
-export function rewardFeatures(world: World, context: Context, tokens: readonly number[]): number[] {
-  return meaningFeatures(world, context, world.space.parse(tokens).state);
-}
-
-function meaningFeatures(world: World, context: Context, state: ParseState): number[] {
-  return [...world.contextSpace.contextFeatures(context), ...world.space.stateFeatures(state)];
-}
+/** The reward model's input for an output: context features ⊕ final parser-state features (one copy, in the kit's world glue). */
+export { rewardFeatures };
 
 /** Expected believed utility (population's mean rater) and expected true utility of a meaning in a context. */
 function expectedUtilities(world: World, population: PopulationConfig, context: Context, m: Meaning): { believed: number; true: number } {
