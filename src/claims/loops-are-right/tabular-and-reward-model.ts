@@ -139,8 +139,8 @@ const STUDY_FIELDS = ["trainPairs", "heldOutPairs", "rewardModel"];
 /** Checks the study's options before any work: known fields, pair counts in [1, 10⁶], a valid reward-model config. */
 export function checkRewardModelStudyOptions(options: RewardModelStudyOptions): void {
   if (typeof options !== "object" || options === null) throw new ConfigError("reward-model study options", options, "an object");
-  for (const k of Object.keys(options)) {
-    if (!STUDY_FIELDS.includes(k)) throw new ConfigError(k, (options as unknown as Record<string, unknown>)[k], `a known field: ${STUDY_FIELDS.join(", ")}`);
+  for (const [k, v] of Object.entries(options)) {
+    if (!STUDY_FIELDS.includes(k)) throw new ConfigError(k, v, `a known field: ${STUDY_FIELDS.join(", ")}`);
   }
   checkInteger("trainPairs", options.trainPairs, 1, 1_000_000);
   checkInteger("heldOutPairs", options.heldOutPairs, 1, 1_000_000);
