@@ -1,8 +1,12 @@
 /**
- * Notebook 01 ("Raters and outcomes"): the measurements it shows. Each returns plain row
- * arrays, ready for a table or a Vega-Lite spec.
+ * Notebook 01 ("Raters and outcomes"): its budgets and the measurements it shows. Each
+ * measurement returns plain row arrays, ready for a table or a Vega-Lite spec, and checks
+ * its sizes before any work.
  */
 import type { Rng } from "../rng";
+import { ConfigError } from "../errors";
+import type { Mode } from "../mode";
+import { checkField, resolveBudget, type BudgetRules } from "./kit/budget";
 import { makeWorldConfig, type DeepPartial, type PopulationConfig, type WorldConfig } from "../world/config";
 import { corpusTable } from "../world/corpus";
 import { exactDistribution } from "../world/exact";
@@ -17,8 +21,49 @@ import { describeMeaning } from "../world/pretty";
 import { createWorld, type World } from "../world/world";
 import { OUTPUT_TYPES, preferenceRate, raterOracleAgreement, type AgreementRow, type OutputType } from "../world/agreement";
 
+/** The notebook's seeds per mode (one: everything but agreement is exact). */
+export const SEEDS: Readonly<Record<Mode, number[]>> = { quick: [1], full: [1] };
+
+/** Sizes of notebook 01's sampled measurements. */
+export interface RatersAndOutcomesBudget {
+  /** Random pairs per agreement measurement (presets and the agreement ceiling). */
+  pairs: number;
+  /** Random pairs per point of the error sweeps. */
+  sweepPairs: number;
+  /** Grid points of the v and d sweeps (the ρ sweep has three fewer). */
+  sweepPoints: number;
+}
+
+/** Quick (test suite) and full (reports) budgets. */
+export const BUDGETS: Readonly<Record<Mode, RatersAndOutcomesBudget>> = {
+  quick: { pairs: 600, sweepPairs: 300, sweepPoints: 6 },
+  full: { pairs: 20000, sweepPairs: 5000, sweepPoints: 11 },
+};
+
+const PAIRS_RULE = { kind: "integer", min: 1, max: 1_000_000 } as const;
+
+/** The rule of every budget field (finite bounds). */
+export const BUDGET_RULES: BudgetRules = {
+  pairs: PAIRS_RULE,
+  sweepPairs: PAIRS_RULE,
+  sweepPoints: { kind: "integer", min: 5, max: 101 },
+};
+
+/** The budget of `mode` with `overrides` laid over it; a bad field throws a ConfigError naming it. */
+export function budget(mode: Mode, overrides?: unknown): RatersAndOutcomesBudget {
+  if (mode !== "quick" && mode !== "full") throw new ConfigError("mode", mode, 'one of "quick", "full"');
+  return resolveBudget("notebook 01 budget", BUDGETS[mode], BUDGET_RULES, overrides);
+}
+
+/** `n` evenly spaced values from `lo` to `hi`, rounded to 3 decimals (the sweeps' grid). */
+export function sweepGrid(lo: number, hi: number, n: number): number[] {
+  checkField("sweep grid points", n, { kind: "integer", min: 2, max: 1001 });
+  return Array.from({ length: n }, (_, i) => +(lo + ((hi - lo) * i) / (n - 1)).toFixed(3));
+}
+
 /** `raterOracleAgreement` for every preset (in the given world, its population replaced by the preset's). */
 export function agreementByPreset(world: World, pairs: number, rng: Rng): Array<AgreementRow & { bandLo: number; bandHi: number }> {
+  checkField("pairs", pairs, PAIRS_RULE);
   return PRESET_NAMES.map((name) => {
     const preset = PRESETS[name];
     const row = raterOracleAgreement(world, preset.population, pairs, rng.fork(name), corpusTable(world), name);
@@ -99,6 +144,9 @@ export interface SweepRow {
  * pairs); the rest is exact.
  */
 export function errorSweep(world: World, param: SweepParam, values: readonly number[], pairs: number, rng: Rng): SweepRow[] {
+  checkField("param", param, { kind: "oneOf", options: ["verify", "detect", "rho"] });
+  checkField(`${param} values`, values, { kind: "numbers", min: 0, max: 1, minLength: 1, maxLength: 1001 });
+  checkField("pairs", pairs, PAIRS_RULE);
   return values.map((value) => {
     const population: PopulationConfig = { ...world.config.population, [param]: { lo: value, hi: value } };
     const overrides: DeepPartial<WorldConfig> = { population, requireModelCompetence: false };
@@ -119,6 +167,25 @@ export function errorSweep(world: World, param: SweepParam, values: readonly num
   });
 }
 
+/** A measured quantity of a sweep row (every field but the parameter and its value). */
+export type SweepQuantity = Exclude<keyof SweepRow, "param" | "value">;
+
+/** A sweep quantity that is a probability of preferring one output to another. */
+export type PreferenceKey = "prefersSycophantic" | "prefersFabricated" | "prefersFirstStep";
+
+/**
+ * Where a preference probability crosses ½ along one parameter's sweep (linear
+ * interpolation between grid points; rows in sweep order); NaN if it never does.
+ */
+export function crossHalf(sweep: readonly SweepRow[], param: SweepParam, key: PreferenceKey): number {
+  const rs = sweep.filter((r) => r.param === param);
+  for (let i = 0; i + 1 < rs.length; i++) {
+    const [a, z] = [rs[i]![key] - 0.5, rs[i + 1]![key] - 0.5];
+    if (a * z <= 0 && a !== z) return rs[i]!.value + ((rs[i + 1]!.value - rs[i]!.value) * a) / (a - z);
+  }
+  return NaN;
+}
+
 /** A few sampled outputs of a policy with their meanings and utilities, for display. */
 export interface ExampleRow {
   /** Context, e.g. "prior B · guess C · hard". */
@@ -137,6 +204,7 @@ export interface ExampleRow {
 
 /** n sampled outputs of `table` (default: the corpus) with their meanings. */
 export function sampleExamples(world: World, n: number, rng: Rng, table: PolicyTable = corpusTable(world)): ExampleRow[] {
+  checkField("examples", n, { kind: "integer", min: 1, max: 10_000 });
   const rater = meanRaterParams(world.config.population);
   const qRng = rng.fork("queries");
   const oRng = rng.fork("outputs");

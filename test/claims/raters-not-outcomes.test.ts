@@ -8,12 +8,13 @@ import {
   ratersNotOutcomesLabellers,
   ratersNotOutcomesParts,
   runRatersNotOutcomesSeed,
-  RNO_BUDGETS,
+  claim,
+  RNO_METRICS,
   RNO_THRESHOLDS,
-  type RatersNotOutcomesBudget,
+  type RnoMetrics,
+  type RnoRow,
 } from "../../src/claims/raters-not-outcomes";
 import { contextSampler } from "../../src/claims/kit";
-import type { Row } from "../../src/plot/spec";
 import { Rng } from "../../src/rng";
 import { corpusTable, createWorld, sampleOutput } from "../../src/world";
 import { setupBackend } from "../helpers/backend";
@@ -22,20 +23,22 @@ import { setupBackend } from "../helpers/backend";
  * Synthetic rows: per seed a base point and one offline point per β for each labeller, with
  * `metric = base + slope·kl` (plus a per-seed wiggle), so every part has a known answer.
  */
-function syntheticRows(slopes: Record<string, number>, seeds = [1, 2, 3, 4]): Row[] {
-  const rows: Row[] = [];
-  const metrics = ["sycophancyRate", "exaggerationRate", "hallucinationRate", "inflationGap"];
+function syntheticRows(slopes: Record<string, number>, seeds = [1, 2, 3, 4]): RnoRow[] {
+  const rows: RnoRow[] = [];
+  const metrics = ["sycophancyRate", "exaggerationRate", "hallucinationRate", "inflationGap"] as const;
+  const at = (kl: number, value: number): RnoMetrics => {
+    const m = { kl, ...Object.fromEntries(RNO_METRICS.map((k) => [k, 0])) } as RnoMetrics;
+    for (const k of metrics) m[k] = value;
+    return m;
+  };
   for (const seed of seeds) {
     const wiggle = 0.001 * seed;
-    const base: Row = { seed, method: "base", labeller: "base", group: "base", kl: 0 };
-    for (const m of metrics) base[m] = 0.1 + wiggle;
-    rows.push(base);
+    const c = { condition: "claim 1", seed };
+    rows.push({ ...c, method: "base", labeller: "base", group: "base", beta: null, pairs: 0, heldOutLoss: 1, ...at(0, 0.1 + wiggle) });
     for (const [labeller, slope] of Object.entries(slopes)) {
-      rows.push({ seed, method: "agreement", labeller, group: "x", agreement: 0.6 + wiggle });
+      rows.push({ ...c, method: "agreement", labeller, group: "main", agreement: 0.6 + wiggle, agreementSe: 0 });
       for (const kl of [0.3, 0.8, 1.6]) {
-        const r: Row = { seed, method: "offline", labeller, group: "x", beta: 1 / kl, kl };
-        for (const m of metrics) r[m] = 0.1 + wiggle + slope * kl;
-        rows.push(r);
+        rows.push({ ...c, method: "offline", labeller, group: "main", beta: 1 / kl, pairs: 100, trainLoss: null, ...at(kl, 0.1 + wiggle + slope * kl) });
       }
     }
   }
@@ -107,11 +110,11 @@ describe("claims/raters-not-outcomes: matched-KL analysis", () => {
   it("summarises curves on a KL grid and agreement next to growth", () => {
     const rows = syntheticRows({ rater: 0.2, oracle: 0 });
     const grid = klGridRows(rows, ["rater", "oracle"], ["sycophancyRate"], [0, 0.5, 1, 3]);
-    expect(grid.filter((r) => r["labeller"] === "rater").map((r) => r["kl"])).to.deep.equal([0, 0.5, 1]);
-    expect(grid.find((r) => r["labeller"] === "rater" && r["kl"] === 1)!["value"]).to.be.closeTo(0.1025 + 0.2, 1e-12);
+    expect(grid.filter((r) => r.labeller === "rater").map((r) => r.kl)).to.deep.equal([0, 0.5, 1]);
+    expect(grid.find((r) => r.labeller === "rater" && r.kl === 1)!.value).to.be.closeTo(0.1025 + 0.2, 1e-12);
     const ag = agreementVersusGrowth(rows, 0.5);
-    const rater = ag.find((r) => r["labeller"] === "rater")!;
-    expect(rater["agreement"]).to.be.closeTo(0.6025, 1e-12);
+    const rater = ag.find((r) => r.labeller === "rater")!;
+    expect(rater.agreement).to.be.closeTo(0.6025, 1e-12);
     expect(rater["Δ sycophancy rate"]).to.be.closeTo(0.1, 1e-12);
   });
 });
@@ -163,8 +166,7 @@ describe("claims/raters-not-outcomes: one tiny seed end to end", () => {
 
   it("runs every labeller, reports exact KL ≥ 0 and equal data sizes", async function () {
     this.timeout(180000);
-    const b: RatersNotOutcomesBudget = {
-      ...RNO_BUDGETS.quick,
+    const b = claim.budget("quick", {
       trainDocs: 300,
       heldOutDocs: 50,
       pairs: 120,
@@ -177,21 +179,21 @@ describe("claims/raters-not-outcomes: one tiny seed end to end", () => {
       onlineRounds: 1,
       onlinePairsPerRound: 60,
       agreementPairs: 200,
-    };
+    });
     const world = createWorld();
     const rows = await runRatersNotOutcomesSeed(world, b, Rng.fromSeed(1));
-    const offline = rows.filter((r) => r["method"] === "offline");
-    expect(offline.map((r) => r["labeller"])).to.deep.equal(["rater", "oracle", "rater, no sycophancy", "rater, v = 0"]);
+    const offline = rows.flatMap((r) => (r.method === "offline" ? [r] : []));
+    expect(offline.map((r) => r.labeller)).to.deep.equal(["rater", "oracle", "rater, no sycophancy", "rater, v = 0"]);
     for (const r of offline) {
-      expect(r["pairs"]).to.equal(120);
-      expect(r["kl"] as number).to.be.greaterThan(0);
-      expect(r["sycophancyRate"] as number).to.be.within(0, 1);
+      expect(r.pairs).to.equal(120);
+      expect(r.kl).to.be.greaterThan(0);
+      expect(r.sycophancyRate).to.be.within(0, 1);
     }
-    expect(rows.filter((r) => r["method"] === "online").map((r) => r["labeller"])).to.deep.equal(["rater", "oracle"]);
-    const base = rows.find((r) => r["method"] === "base")!;
-    expect(base["kl"]).to.equal(0);
-    const ag = rows.filter((r) => r["method"] === "agreement");
+    expect(rows.filter((r) => r.method === "online").map((r) => r.labeller)).to.deep.equal(["rater", "oracle"]);
+    const base = rows.flatMap((r) => (r.method === "base" ? [r] : []))[0]!;
+    expect(base.kl).to.equal(0);
+    const ag = rows.flatMap((r) => (r.method === "agreement" ? [r] : []));
     expect(ag.length).to.equal(4);
-    expect(ag.find((r) => r["labeller"] === "rater")!["agreement"] as number).to.be.within(0.4, 0.9);
+    expect(ag.find((r) => r.labeller === "rater")!.agreement).to.be.within(0.4, 0.9);
   });
 });

@@ -1,3 +1,5 @@
-/** Notebook 02 (the training loops are right): its experiments. Re-exports only. */
+/** Notebook 02 (the training loops are right): its budgets and experiments. Re-exports only. */
+export * from "./budget";
 export * from "./tabular-and-reward-model";
 export * from "./world-sweep";
+export * from "./sweep-over-seeds";

@@ -8,7 +8,9 @@ import { klTilt, klDivergence, expectation, softmaxPlain, totalVariation } from 
 import { bradleyTerryPairs, trainTabularDpo } from "../../train/tabular-dpo";
 import { trainTabularPg } from "../../train/tabular-pg";
 import { trainTabularPpo } from "../../train/tabular-ppo";
-import { RewardModel, type Comparison, type RewardModelConfig } from "../../train/reward-model";
+import { RewardModel, rewardModelConfig, type Comparison, type RewardModelConfig } from "../../train/reward-model";
+import { ConfigError } from "../../errors";
+import { checkInteger, checkRange } from "../../validate";
 import { contextSampler, pairLabeler, type BaseModel } from "../kit/world-runs";
 import { rewardFeatures } from "../kit/world-adapter";
 import {
@@ -60,6 +62,9 @@ export function tabularConvergenceTraces(
   rng: Rng,
   steps = 300,
 ): ConvergenceRow[] {
+  checkInteger("steps", steps, 1, 100_000);
+  checkRange("beta", beta, 1e-6, 1e6);
+  if (ref.length !== r.length || r.length < 2) throw new ConfigError("r.length", r.length, `the number of reference probabilities (${ref.length}), at least 2`);
   const rows: ConvergenceRow[] = [];
   const K = r.length;
   const run = (method: ConvergenceRow["method"], target: number[], train: (p: TabularPolicy, q: TabularPolicy) => Record<string, number>[]) => {
@@ -123,6 +128,21 @@ export interface RewardModelStudyOptions {
   rewardModel: Partial<RewardModelConfig>;
 }
 
+const STUDY_FIELDS = ["trainPairs", "heldOutPairs", "rewardModel"];
+
+/** Checks the study's options before any work: known fields, pair counts in [1, 10⁶], a valid reward-model config. */
+export function checkRewardModelStudyOptions(options: RewardModelStudyOptions): void {
+  if (typeof options !== "object" || options === null) throw new ConfigError("reward-model study options", options, "an object");
+  for (const [k, v] of Object.entries(options)) {
+    if (!STUDY_FIELDS.includes(k)) throw new ConfigError(k, v, `a known field: ${STUDY_FIELDS.join(", ")}`);
+  }
+  checkInteger("trainPairs", options.trainPairs, 1, 1_000_000);
+  checkInteger("heldOutPairs", options.heldOutPairs, 1, 1_000_000);
+  const rm = rewardModelConfig(options.rewardModel);
+  checkInteger("rewardModel.epochs", rm.epochs, 1, 10_000);
+  checkInteger("rewardModel.ensembleSize", rm.ensembleSize, 1, 100);
+}
+
 /** Held-out agreement of the reward model (and of the rater's own labels) with each kind of label. */
 export interface RewardModelAccuracyRow {
   /** Which labels the predictions are scored against. */
@@ -172,6 +192,7 @@ export function rewardModelStudy(
   options: RewardModelStudyOptions,
   rng: Rng,
 ): RewardModelStudy {
+  checkRewardModelStudyOptions(options);
   const sampleCtx = contextSampler(world);
   const rater = pairLabeler(world, { kind: "population", population });
   const oracle = pairLabeler(world, { kind: "oracle" });

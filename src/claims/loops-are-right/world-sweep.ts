@@ -30,7 +30,8 @@ import {
   type World,
 } from "../../world";
 import { resolveConfig } from "../../train/config";
-import { checkInteger, checkPositive } from "../../validate";
+import { checkInteger } from "../../validate";
+import { ConfigError } from "../../errors";
 
 export interface WorldSweepOptions {
   /** β values for DPO (Bradley–Terry units of the rater's labels). */
@@ -62,16 +63,24 @@ export const WORLD_SWEEP_DEFAULTS: WorldSweepOptions = {
   ppoLearningRate: 1e-3,
 };
 
+function checkPositiveUpTo(field: string, v: unknown, max: number): void {
+  if (!(typeof v === "number" && Number.isFinite(v) && v > 0 && v <= max)) throw new ConfigError(field, v, `a finite number in (0, ${max}]`);
+}
+
+/** The sweep's options: `overrides` over the defaults, unknown keys rejected, every field within finite bounds. */
 export function worldSweepOptions(overrides: Partial<WorldSweepOptions> = {}): WorldSweepOptions {
   return resolveConfig(WORLD_SWEEP_DEFAULTS, overrides, (c) => {
-    c.dpoBetas.forEach((b, i) => checkPositive(`dpoBetas[${i}]`, b));
-    c.ppoBetas.forEach((b, i) => checkPositive(`ppoBetas[${i}]`, b));
-    checkInteger("dpoPairs", c.dpoPairs, 1);
-    checkInteger("dpoEpochs", c.dpoEpochs, 1);
-    checkPositive("dpoLearningRate", c.dpoLearningRate);
-    checkInteger("ppoIterations", c.ppoIterations, 1);
-    checkInteger("ppoBatchSize", c.ppoBatchSize, 2);
-    checkPositive("ppoLearningRate", c.ppoLearningRate);
+    for (const field of ["dpoBetas", "ppoBetas"] as const) {
+      const xs: unknown = c[field];
+      if (!Array.isArray(xs) || xs.length > 20) throw new ConfigError(field, xs, "a list of at most 20 βs");
+      xs.forEach((b: unknown, i) => checkPositiveUpTo(`${field}[${i}]`, b, 1000));
+    }
+    checkInteger("dpoPairs", c.dpoPairs, 1, 1_000_000);
+    checkInteger("dpoEpochs", c.dpoEpochs, 1, 100);
+    checkPositiveUpTo("dpoLearningRate", c.dpoLearningRate, 10);
+    checkInteger("ppoIterations", c.ppoIterations, 1, 100_000);
+    checkInteger("ppoBatchSize", c.ppoBatchSize, 2, 100_000);
+    checkPositiveUpTo("ppoLearningRate", c.ppoLearningRate, 10);
   });
 }
 
