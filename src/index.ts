@@ -14,6 +14,7 @@ export * from "./table";
 export * from "./plot";
 export * from "./tf";
 export * from "./world";
+export * as incentive from "./incentive";
 export * from "./policy";
 export * from "./losses";
 export * from "./train";

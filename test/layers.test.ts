@@ -21,12 +21,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   plot: [],
   tf: [],
   world: ["stats"],
+  incentive: ["stats", "world"],
   policy: ["tf"],
   losses: ["tf"],
   train: ["stats", "tf", "policy", "losses"],
-  claims: ["stats", "verdict", "table", "plot", "tf", "world", "policy", "losses", "train"],
-  bench: ["stats", "tf", "world", "policy", "losses", "train", "claims"],
-  node: ["stats", "verdict", "table", "plot", "tf", "world", "policy", "losses", "train", "claims"],
+  claims: ["stats", "verdict", "table", "plot", "tf", "world", "incentive", "policy", "losses", "train"],
+  bench: ["stats", "tf", "world", "incentive", "policy", "losses", "train", "claims"],
+  node: ["stats", "verdict", "table", "plot", "tf", "world", "incentive", "policy", "losses", "train", "claims"],
 };
 
 function roomOf(file: string): string {
