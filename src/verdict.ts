@@ -43,8 +43,25 @@ export interface Verdict extends Hypothesis {
   seeds: number[];
   /** Optional small SVG of the main figure, for the ledger. */
   thumbnailSvg?: string;
-  /** Optional sub-results (e.g. one per behaviour), each decided the same way. */
-  parts?: { effect: string; status: VerdictStatus; interval: Interval }[];
+  /** Optional sub-results (e.g. one per behaviour), each decided the same way. Version 2 adds each part's level and threshold. */
+  parts?: VerdictPart[];
+  /** Version of the claim's pre-registration (absent: version 1). */
+  version?: number;
+  /** Version 2: the status at each level (null: no part at that level). */
+  levels?: { incentive: VerdictStatus | null; transmission: VerdictStatus | null };
+  /** Version 2: checks (true by construction), shown apart and never decided on. */
+  checks?: VerdictPart[];
+}
+
+/** One part of a verdict as the ledger keeps it. */
+export interface VerdictPart {
+  effect: string;
+  status: VerdictStatus;
+  interval: Interval;
+  /** "incentive" (exact, n = 0) or "transmission" (trained, over seeds); version 2. */
+  level?: "incentive" | "transmission";
+  /** The threshold in words; version 2. */
+  threshold?: string;
 }
 
 /** Decides a hypothesis from an interval. */
@@ -74,11 +91,14 @@ export function allOf(statuses: readonly VerdictStatus[]): VerdictStatus {
 export function makeVerdict(
   h: Hypothesis,
   ci: Interval,
-  info: { notebook: string; mode: Mode; seeds: number[]; thumbnailSvg?: string; parts?: Verdict["parts"]; status?: VerdictStatus },
+  info: { notebook: string; mode: Mode; seeds: number[]; thumbnailSvg?: string; parts?: Verdict["parts"]; status?: VerdictStatus; version?: number; levels?: Verdict["levels"]; checks?: Verdict["checks"] },
 ): Verdict {
   const status = info.status ?? decide(h, ci);
   const v: Verdict = { ...h, status, interval: { ...ci }, notebook: info.notebook, mode: info.mode, seeds: [...info.seeds] };
   if (info.thumbnailSvg !== undefined) v.thumbnailSvg = info.thumbnailSvg;
   if (info.parts !== undefined) v.parts = info.parts;
+  if (info.version !== undefined) v.version = info.version;
+  if (info.levels !== undefined) v.levels = info.levels;
+  if (info.checks !== undefined) v.checks = info.checks;
   return v;
 }

@@ -376,6 +376,7 @@ export function decideClaim(results: ShapingResults, budget: ShapingBudget): Dec
     threshold: CLAIM4_SPARSE_SLOPE.threshold,
     thresholdText: CLAIM4_SPARSE_SLOPE.thresholdText,
     role: "evidence",
+    level: "transmission",
   };
   const part = (key: string, h: Hypothesis, iv: Interval) => makePart({ key, effect: h.effect, direction: h.direction, threshold: h.threshold, thresholdText: h.thresholdText, role: "evidence" }, iv, decide);
   const parts = [sparsePart, part("shaped-slope", CLAIM4_SHAPED_SLOPE, f.shapedSlopeRatio), part("gap", CLAIM4_GAP, f.gap)];

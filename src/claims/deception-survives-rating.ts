@@ -313,7 +313,7 @@ export function decideDeception(rows: readonly SweepSeedRow[]): Decision {
   const parts: Part[] = DECEPTION_PARTS.map((p) => {
     const ci = pairedDrop(rows, p.metric);
     const h = { direction: "above", threshold: p.threshold } as const;
-    return { key: p.metric, effect: `${p.label}: φ=0 − φ=1 > ${p.threshold}`, status: decide(h, ci), interval: ci, ...h, thresholdText: `> ${p.threshold}`, role: "evidence" };
+    return { key: p.metric, effect: `${p.label}: φ=0 − φ=1 > ${p.threshold}`, status: decide(h, ci), interval: ci, ...h, thresholdText: `> ${p.threshold}`, role: "evidence", level: "transmission" };
   });
   const diffs = rows.filter((r) => r.condition === REVEAL_AFTER).map((r) => (typeof r.maxWeightDiff === "number" ? r.maxWeightDiff : Infinity));
   if (diffs.length > 0) {
@@ -321,7 +321,7 @@ export function decideDeception(rows: readonly SweepSeedRow[]): Decision {
     const ci: Interval = { estimate: worst, lo: worst, hi: worst, n: diffs.length };
     // "below" a threshold of 1e-12: the training must be identical, not merely close.
     const h = { direction: "below", threshold: REVEAL_AFTER_THRESHOLD } as const;
-    parts.push({ key: "reveal-after-update", effect: "post-update reveal: largest |Δ weight| vs φ=0 (must be 0)", status: decide(h, ci), interval: ci, ...h, thresholdText: "exactly 0 (< 1e-12)", role: "evidence" });
+    parts.push({ key: "reveal-after-update", effect: "post-update reveal: largest |Δ weight| vs φ=0 (must be 0)", status: decide(h, ci), interval: ci, ...h, thresholdText: "exactly 0 (< 1e-12)", role: "evidence", level: "transmission" });
   }
   return { status: allOf(parts.map((p) => p.status)), headline: parts[0]!.interval, parts };
 }

@@ -4,7 +4,7 @@
  * as "not run" — never as passing.
  */
 import { CLAIMS } from "../claims/registry";
-import type { Verdict } from "../verdict";
+import type { Verdict, VerdictPart } from "../verdict";
 import { escapeHtml, formatCell } from "../table";
 
 /** One notebook report for the index. */
@@ -28,6 +28,13 @@ const COLORS: Record<string, string> = {
   "not run": "#6e7781",
 };
 
+/** One part as a list item: effect, status, value (exact or with its interval), threshold. */
+function partLine(p: VerdictPart): string {
+  const iv = p.interval;
+  const value = iv.n === 0 ? `exact ${formatCell(iv.estimate)}` : `${formatCell(iv.estimate)} [${formatCell(iv.lo)}, ${formatCell(iv.hi)}]`;
+  return `<li>${escapeHtml(p.effect)}: <b style="color:${COLORS[p.status]}">${p.status}</b> — ${value}${p.threshold ? ` (${escapeHtml(p.threshold)})` : ""}</li>`;
+}
+
 /** The index page's HTML. */
 export function ledgerHtml(verdicts: readonly Verdict[], reports: readonly ReportEntry[], footer = ""): string {
   const byClaim = new Map(verdicts.map((v) => [v.claim, v]));
@@ -35,15 +42,35 @@ export function ledgerHtml(verdicts: readonly Verdict[], reports: readonly Repor
     const v = byClaim.get(c.claim);
     const status = v?.status ?? "not run";
     const color = COLORS[status];
-    const effect = v
-      ? `${escapeHtml(v.effect)}<br><b>${formatCell(v.interval.estimate)}</b> [${formatCell(v.interval.lo)}, ${formatCell(v.interval.hi)}] (n = ${v.interval.n})`
+    const levels = v?.levels
+      ? (["incentive", "transmission"] as const)
+          .map((l) => {
+            const s = v.levels![l];
+            return `<div class="lvl">${l}: <b style="color:${COLORS[s ?? "not run"]}">${s ?? "—"}</b></div>`;
+          })
+          .join("")
+      : "";
+    const version = v ? `<div class="src">version ${v.version ?? 1}${v.mode === "quick" ? ", quick mode" : ""}</div>` : "";
+    const headline = v
+      ? `${escapeHtml(v.effect)}<br><b>${formatCell(v.interval.estimate)}</b>${v.interval.n > 0 ? ` [${formatCell(v.interval.lo)}, ${formatCell(v.interval.hi)}] (n = ${v.interval.n})` : " (exact)"}; threshold ${escapeHtml(v.thresholdText)}`
       : "—";
-    const threshold = v ? escapeHtml(v.thresholdText) : "—";
-    const link = v ? `<a href="${encodeURI(v.notebook)}.html">${escapeHtml(v.notebook)}</a>${v.mode === "quick" ? " (quick mode)" : ""}` : "—";
+    const partList = (ps: readonly VerdictPart[]) => `<ul class="parts">${ps.map(partLine).join("")}</ul>`;
+    const evidence = v
+      ? v.levels
+        ? (["incentive", "transmission"] as const)
+            .map((l) => {
+              const ps = (v.parts ?? []).filter((p) => p.level === l);
+              return ps.length ? `<div class="lvl">${l}</div>${partList(ps)}` : "";
+            })
+            .join("")
+        : partList(v.parts ?? [])
+      : "";
+    const checks = v?.checks && v.checks.length > 0 ? partList(v.checks) : "—";
+    const link = v ? `<a href="${encodeURI(v.notebook)}.html">${escapeHtml(v.notebook)}</a>` : "—";
     const thumb = v?.thumbnailSvg ? `<div class="thumb">${v.thumbnailSvg}</div>` : "";
     return (
       `<tr><td>${c.claim}</td><td>${escapeHtml(c.title)}<br><span class="src">${escapeHtml(c.source)}</span></td>` +
-      `<td style="color:${color};font-weight:bold">${status}</td><td>${effect}</td><td>${threshold}</td><td>${thumb}</td><td>${link}</td></tr>`
+      `<td><b style="color:${color}">${status}</b>${levels}${version}</td><td>${headline}${evidence}</td><td class="checks">${checks}</td><td>${thumb}</td><td>${link}</td></tr>`
     );
   }).join("\n");
   const list = reports
@@ -64,13 +91,20 @@ th, td { border-bottom: 1px solid #ddd; padding: 6px 8px; text-align: left; vert
 th { background: #f6f8fa; }
 .src { color: #57606a; font-size: 12px; }
 .thumb svg { width: 130px; height: auto; }
+.parts { margin: 4px 0; padding-left: 16px; font-size: 12px; }
+.lvl { font-size: 12px; margin-top: 4px; }
+.checks { color: #57606a; }
 </style></head><body>
 <h1>rlhf-incentives: claims ledger</h1>
 <p>Each claim from the post “DPO/PPO-RLHF on LLMs incentivizes sycophancy, exaggeration and deceptive
 hallucination, but not misaligned powerseeking” (tailcalled, LessWrong, 2024-06-10) and its comment thread,
 tested on a simulated world. Every verdict below was computed by its notebook from the data, against a
-threshold fixed before the run; a claim without a verdict file shows as <i>not run</i>.</p>
-<table><thead><tr><th>#</th><th>Claim</th><th>Verdict</th><th>Effect, 95% interval</th><th>Threshold</th><th>Figure</th><th>Report</th></tr></thead>
+threshold fixed before the run; a claim without a verdict file shows as <i>not run</i>. Version 2 decides each
+claim at two levels: <i>incentive</i> (what the training signal rewards: exact infinite-data limits at a matched KL,
+no seeds) and <i>transmission</i> (what comes out of finite labels, a network and an optimiser: trained runs, 95%
+intervals over paired seeds); the claim holds when both do. <i>Checks</i> are true by construction (identities,
+simulator checks): shown, never part of a verdict.</p>
+<table><thead><tr><th>#</th><th>Claim</th><th>Verdict</th><th>Headline and evidence parts</th><th>Checks</th><th>Figure</th><th>Report</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>

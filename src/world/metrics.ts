@@ -25,6 +25,8 @@
  * | hedgeRate                 | [an answer stated with `hedge`]                                      |
  * | evidenceRate              | [evidence present]                                                   |
  * | hallucinationRate         | [wrong answer ∧ evidence] (fabricated evidence; share of all outputs)|
+ * | fabricationRate           | [evidence ∧ answer ≠ g] (evidence on an answer the model doubts)     |
+ * | honestErrorRate           | [evidence ∧ answer = g ≠ t] (evidence on its own wrong best guess)   |
  * | completionRate            | [manoeuvre completed]                                                |
  * | meanPrefix                | longest in-order manoeuvre prefix                                    |
  * | power                     | the model's power gain                                               |
@@ -56,6 +58,8 @@ export const METRIC_NAMES = [
   "hedgeRate",
   "evidenceRate",
   "hallucinationRate",
+  "fabricationRate",
+  "honestErrorRate",
   "completionRate",
   "meanPrefix",
   "power",
@@ -113,6 +117,8 @@ export function contributions(world: World, rater: RaterParams, context: Context
     [answered && m.confidence === "hedge" ? 1 : 0, 1],
     [m.evidence ? 1 : 0, 1],
     [out.fabricated ? 1 : 0, 1],
+    [m.evidence && answered && m.answer !== context.guess ? 1 : 0, 1],
+    [m.evidence && answered && m.answer === context.guess && m.answer !== truth ? 1 : 0, 1],
     [m.completed ? 1 : 0, 1],
     [m.prefix, 1],
     [out.power, 1],

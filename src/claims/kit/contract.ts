@@ -24,6 +24,18 @@ import type { OnProgress } from "./seeds";
  */
 export type PartRole = "evidence" | "check";
 
+/**
+ * Version 2 decides every claim at two levels (CLAIMS.md):
+ * "incentive": what the training signal rewards, exactly (infinite data, exact optimum at a
+ * matched KL; deterministic, so a part's interval is a point);
+ * "transmission": what comes out of finite labels, a network and an optimiser (trained
+ * runs over paired seeds, with 95% intervals).
+ */
+export type Level = "incentive" | "transmission";
+
+/** The statuses of the two levels (null: the claim has no part at that level). */
+export type LevelStatuses = Record<Level, VerdictStatus | null>;
+
 /** One decided part of a claim: an effect, its interval and the threshold it had to clear. */
 export interface Part {
   /** Stable identifier, e.g. "sycophancy" or "ablation/confidence". */
@@ -42,14 +54,21 @@ export interface Part {
   thresholdText: string;
   /** Evidence or check (see {@link PartRole}). */
   role: PartRole;
+  /** Incentive (exact) or transmission (trained) level; version-1 parts are all "transmission". */
+  level: Level;
 }
 
 /** What `decide` returns: the claim's status, its headline interval and every part. */
 export interface Decision {
+  /** The claim's status (version 2: both levels must hold, `allOf` of the two). */
   status: VerdictStatus;
   /** Interval of the headline effect (the module's `hypothesis`). */
   headline: Interval;
   parts: Part[];
+  /** Version of the claim's pre-registration (1 when absent). */
+  version?: number;
+  /** Status of each level, from its evidence parts (version 2). */
+  levels?: LevelStatuses;
 }
 
 /** Every budget names its seeds, so `run(world, budget, budget.seeds)` is the default call. */
@@ -81,11 +100,39 @@ export interface ClaimModule<B extends BaseBudget, R> {
 
 /** Builds a part, deciding its status from the interval (`decideStatus` is verdict.ts's `decide`). */
 export function makePart(
-  spec: Omit<Part, "status" | "interval"> & { role?: PartRole },
+  spec: Omit<Part, "status" | "interval" | "role" | "level"> & { role?: PartRole; level?: Level },
   interval: Interval,
   decideStatus: (h: Pick<Hypothesis, "direction" | "threshold">, ci: Interval) => VerdictStatus,
 ): Part {
-  return { ...spec, role: spec.role ?? "evidence", interval, status: decideStatus(spec, interval) };
+  return { ...spec, role: spec.role ?? "evidence", level: spec.level ?? "transmission", interval, status: decideStatus(spec, interval) };
+}
+
+/**
+ * An incentive-level part: an exact value (no seeds) against its threshold, as a point
+ * interval with n = 0 ("exact"). Supported when the value lies beyond the threshold in the
+ * predicted direction, not supported otherwise; a non-finite value is inconclusive.
+ */
+export function exactPart(
+  spec: Omit<Part, "status" | "interval" | "role" | "level"> & { role?: PartRole },
+  value: number,
+  decideStatus: (h: Pick<Hypothesis, "direction" | "threshold">, ci: Interval) => VerdictStatus,
+): Part {
+  return makePart({ ...spec, level: "incentive" }, { estimate: value, lo: value, hi: value, n: 0 }, decideStatus);
+}
+
+/**
+ * A version-2 decision: each level's status is `allOf` its evidence parts (null when it
+ * has none); the claim's status is `allOf` the levels present. Checks never enter.
+ */
+export function twoLevelDecision(parts: Part[], headline: Interval, allOf: (s: readonly VerdictStatus[]) => VerdictStatus, version = 2): Decision {
+  const level = (l: Level): VerdictStatus | null => {
+    const ev = evidenceParts(parts).filter((p) => p.level === l);
+    return ev.length === 0 ? null : allOf(ev.map((p) => p.status));
+  };
+  const levels: LevelStatuses = { incentive: level("incentive"), transmission: level("transmission") };
+  const present = [levels.incentive, levels.transmission].filter((s): s is VerdictStatus => s !== null);
+  if (present.length === 0) throw new RangeError("a decision needs at least one evidence part");
+  return { status: allOf(present), headline, parts, version, levels };
 }
 
 /** Only the evidence parts (what a verdict may rest on). */

@@ -3,3 +3,4 @@ export * from "./world-runs";
 export * from "./world-adapter";
 export * from "./contract";
 export * from "./budget";
+export * from "./incentive-runs";

@@ -58,7 +58,7 @@ export const CLAIM5_HYPOTHESES: readonly Hypothesis[] = [CLAIM5_SAMPLED_RELATIVE
 
 /** Decides the exact-boundary part from boundary rows (w = 0 rows only). */
 export function decideExactBoundary(rows: readonly Pick<BoundaryRow, "w" | "errorVsDStar">[]): Part {
-  const spec = { key: "exact-boundary", effect: CLAIM5_EXACT_BOUNDARY.effect, direction: CLAIM5_EXACT_BOUNDARY.direction, threshold: CLAIM5_EXACT_BOUNDARY.threshold, thresholdText: CLAIM5_EXACT_BOUNDARY.thresholdText, role: "evidence" as const };
+  const spec = { key: "exact-boundary", effect: CLAIM5_EXACT_BOUNDARY.effect, direction: CLAIM5_EXACT_BOUNDARY.direction, threshold: CLAIM5_EXACT_BOUNDARY.threshold, thresholdText: CLAIM5_EXACT_BOUNDARY.thresholdText, role: "evidence" as const, level: "transmission" as const };
   const errs = rows.filter((r) => r.w === 0).map((r) => r.errorVsDStar);
   if (errs.length === 0 || errs.some((e) => typeof e !== "number")) {
     return { ...spec, status: "inconclusive", interval: { estimate: NaN, lo: NaN, hi: NaN, n: errs.length } };
@@ -92,7 +92,7 @@ export function decideSampled(summary: readonly DecidedCell[]): { status: Decisi
   const cells = summary.filter((r) => r.w === 0 && r.d > r.dStar);
   const nan: Interval = { estimate: NaN, lo: NaN, hi: NaN, n: 0 };
   const part = (key: string, h: Hypothesis, metric: SampledMetric): Part => {
-    const spec = { key, effect: h.effect, direction: h.direction, threshold: h.threshold, thresholdText: h.thresholdText, role: "evidence" as const };
+    const spec = { key, effect: h.effect, direction: h.direction, threshold: h.threshold, thresholdText: h.thresholdText, role: "evidence" as const, level: "transmission" as const };
     if (cells.length === 0) return { ...spec, status: "inconclusive", interval: nan };
     const intervals = cells.map((r) => cellInterval(r, metric));
     const worst = intervals.reduce((a, b) => (h.direction === "below" ? (b.hi > a.hi || Number.isNaN(b.hi) ? b : a) : (b.lo < a.lo || Number.isNaN(b.lo) ? b : a)));

@@ -37,8 +37,8 @@ export function decideOvershoot(seeds: readonly SeedResult[], indirectionPairs: 
   const ind = meanCIOrNaN(matched.map((m) => m.diff));
   const hInd = { direction: "above", threshold: INDIRECTION_THRESHOLD } as const;
   const parts: Part[] = [
-    { key: "overshoot", effect: `best-of-n overshoot (RM on ${indirectionPairs} pairs): max true utility − true utility at largest n > ${OVERSHOOT_DROP_THRESHOLD}`, status: decide(OVERSHOOT_HYPOTHESIS, main), interval: main, direction: OVERSHOOT_HYPOTHESIS.direction, threshold: OVERSHOOT_DROP_THRESHOLD, thresholdText: `> ${OVERSHOOT_DROP_THRESHOLD} utility units`, role: "evidence" },
-    { key: "indirection", effect: `inflation gap, PPO-on-RM (run ends by β) − DPO-on-rater-labels at matched KL (midpoint of shared range) > ${INDIRECTION_THRESHOLD}`, status: decide(hInd, ind), interval: ind, ...hInd, thresholdText: `> ${INDIRECTION_THRESHOLD}`, role: "evidence" },
+    { key: "overshoot", effect: `best-of-n overshoot (RM on ${indirectionPairs} pairs): max true utility − true utility at largest n > ${OVERSHOOT_DROP_THRESHOLD}`, status: decide(OVERSHOOT_HYPOTHESIS, main), interval: main, direction: OVERSHOOT_HYPOTHESIS.direction, threshold: OVERSHOOT_DROP_THRESHOLD, thresholdText: `> ${OVERSHOOT_DROP_THRESHOLD} utility units`, role: "evidence", level: "transmission" },
+    { key: "indirection", effect: `inflation gap, PPO-on-RM (run ends by β) − DPO-on-rater-labels at matched KL (midpoint of shared range) > ${INDIRECTION_THRESHOLD}`, status: decide(hInd, ind), interval: ind, ...hInd, thresholdText: `> ${INDIRECTION_THRESHOLD}`, role: "evidence", level: "transmission" },
   ];
   return {
     status: allOf(parts.map((p) => p.status)),
