@@ -31,7 +31,7 @@ export interface BradleyTerryFit {
 export interface BradleyTerryOptions {
   /** Stop when every item's relative gradient is below this. Default 1e-10. */
   tolerance?: number;
-  /** At most this many Newton steps. Default 200. */
+  /** At most this many Newton steps. Default 50. */
   maxIterations?: number;
 }
 
@@ -49,7 +49,8 @@ export function fitBradleyTerry(mass: Float64Array, win: Float64Array, keep: Flo
   const M = mass.length;
   if (win.length !== M * M || keep.length !== M * M) throw new ConfigError("fitBradleyTerry win/keep", `${win.length}/${keep.length}`, `arrays of ${M}×${M}`);
   const tol = options.tolerance ?? 1e-10;
-  const maxIter = options.maxIterations ?? 200;
+  // Newton converges quadratically: 50 steps are far more than a well-posed fit needs.
+  const maxIter = options.maxIterations ?? 50;
   for (let i = 0; i < M; i++) if (!(mass[i]! > 0)) throw new ConfigError(`fitBradleyTerry mass[${i}]`, mass[i], "a positive probability");
   // Pair weights and targets; every item must both win and lose some comparison.
   const W = new Float64Array(M * M);
@@ -103,17 +104,21 @@ export function fitBradleyTerry(mass: Float64Array, win: Float64Array, keep: Flo
     }
     if (residual < tol) break;
     const step = newtonStep(H, g, mass, M);
-    // Backtracking line search on the concave objective.
+    // Backtracking line search on the concave objective; no improvement left means the fit
+    // sits at the optimum to machine precision.
     let t = 1;
     const trial = new Float64Array(M);
-    for (let k = 0; k < 60; k++, t /= 2) {
+    let improved = false;
+    for (let k = 0; k < 40; k++, t /= 2) {
       for (let i = 0; i < M; i++) trial[i] = r[i]! + t * step[i]!;
       const Lt = objective(trial);
-      if (Lt >= L - 1e-300) {
+      if (Lt > L) {
         L = Lt;
+        improved = true;
         break;
       }
     }
+    if (!improved) break;
     r.set(trial);
   }
   let mean = 0, total = 0;

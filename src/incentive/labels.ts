@@ -118,6 +118,8 @@ interface Kernel {
   /** The range of h (uniform), for the closed-form integral. */
   hLo: number;
   hHi: number;
+  /** Memo of the closed-form expectation by (Δ unnoticed steps + k, Δ value): differences repeat across outputs. */
+  memo: Map<number, number>[];
   vMoment: (i: number, j: number) => number;
   dMoment: (i: number, j: number) => number;
   L: number;
@@ -139,7 +141,7 @@ function kernelFor(world: World, labeller: Labeller, options: LabelOptions): Ker
   const base = { L: cfg.belief.noticedStepPenalty, phi: c.revealRate, flip: c.flipRate, scale, skip: c.skipBelow, equal: c.equalWithin, oracleBeta: c.oracleRationality };
   if (labeller.kind === "oracle") {
     const one = { h: Float64Array.of(0), beta: Float64Array.of(c.oracleRationality), w: Float64Array.of(1) };
-    return { ...base, oracle: true, ...one, betaOnly: one.beta, betaOnlyW: one.w, hLo: 0, hHi: 0, vMoment: () => 1, dMoment: () => 1 };
+    return { ...base, oracle: true, ...one, betaOnly: one.beta, betaOnlyW: one.w, hLo: 0, hHi: 0, memo: [], vMoment: () => 1, dMoment: () => 1 };
   }
   const pop = labeller.population;
   const appealOn = cfg.belief.biases.manoeuvreAppeal;
@@ -157,7 +159,8 @@ function kernelFor(world: World, labeller: Labeller, options: LabelOptions): Ker
   const k = world.vocab.steps;
   const hLo = appealOn ? pop.appeal.lo : 0;
   const hHi = appealOn ? pop.appeal.hi : 0;
-  return { ...base, oracle: false, h, beta, w, betaOnly: bRule.x, betaOnlyW: bRule.w, hLo, hHi, vMoment: binomialMoments(pop.verify.lo, pop.verify.hi, 2), dMoment: binomialMoments(pop.detect.lo, pop.detect.hi, 2 * k) };
+  const memo = Array.from({ length: 2 * k + 1 }, () => new Map<number, number>());
+  return { ...base, oracle: false, h, beta, w, betaOnly: bRule.x, betaOnlyW: bRule.w, hLo, hHi, memo, vMoment: binomialMoments(pop.verify.lo, pop.verify.hi, 2), dMoment: binomialMoments(pop.detect.lo, pop.detect.hi, 2 * k) };
 }
 
 function binom(n: number, k: number): number {
@@ -210,14 +213,19 @@ function kernelSum(K: Kernel, ca: number, ya: number, cb: number, yb: number, ou
     // No skip or equal rule: h (uniform on [hLo, hHi]) enters the sigmoid linearly, so its
     // expectation is exact, E_h σ(a + b·h) = [softplus(a + b·hHi) − softplus(a + b·hLo)] / (b·(hHi − hLo));
     // β_r by the Gauss–Legendre rule.
-    let s = 0;
-    const width = K.hHi - K.hLo;
-    for (let q = 0; q < K.betaOnly.length; q++) {
-      const k = K.betaOnly[q]! / K.scale;
-      const b = k * dy * width;
-      const a = k * (dc + dy * K.hLo);
-      const e = Math.abs(b) < 1e-7 ? sigmoid(a + b / 2) : (softplus(a + b) - softplus(a)) / b;
-      s += K.betaOnlyW[q]! * e;
+    const memo = K.memo[dy + (K.memo.length - 1) / 2]!;
+    let s = memo.get(dc);
+    if (s === undefined) {
+      s = 0;
+      const width = K.hHi - K.hLo;
+      for (let q = 0; q < K.betaOnly.length; q++) {
+        const k = K.betaOnly[q]! / K.scale;
+        const b = k * dy * width;
+        const a = k * (dc + dy * K.hLo);
+        const e = Math.abs(b) < 1e-7 ? sigmoid(a + b / 2) : (softplus(a + b) - softplus(a)) / b;
+        s += K.betaOnlyW[q]! * e;
+      }
+      memo.set(dc, s);
     }
     const p1 = K.flip > 0 ? (1 - K.flip) * s + K.flip * (1 - s) : s;
     out.win += weight * p1;

@@ -20,6 +20,8 @@ export interface LoopsAreRightBudget {
   sweep: { dpoBetas: number[]; ppoBetas: number[]; dpoPairs: number; dpoEpochs: number; ppoIterations: number; ppoBatchSize: number };
   /** The reward-model study: training and held-out comparisons, training epochs. */
   rewardModel: { trainPairs: number; heldOutPairs: number; epochs: number };
+  /** DPO against its own label limit: labelled-pair counts (growing), β, passes over the pairs. */
+  limit: { pairs: number[]; beta: number; epochs: number };
 }
 
 /** Quick (test suite) and full (reports) budgets. */
@@ -29,12 +31,14 @@ export const BUDGETS: Readonly<Record<Mode, LoopsAreRightBudget>> = {
     base: { trainDocs: 2000, heldOutDocs: 300 },
     sweep: { dpoBetas: [0.5], ppoBetas: [0.2], dpoPairs: 1000, dpoEpochs: 1, ppoIterations: 8, ppoBatchSize: 64 },
     rewardModel: { trainPairs: 1000, heldOutPairs: 600, epochs: 6 },
+    limit: { pairs: [300, 1200], beta: 0.5, epochs: 1 },
   },
   full: {
     convergenceSteps: 300,
     base: { trainDocs: 10000, heldOutDocs: 1000 },
     sweep: { dpoBetas: [0.25, 0.5, 1, 2, 4], ppoBetas: [0.05, 0.1, 0.2, 0.4, 0.8], dpoPairs: 4000, dpoEpochs: 2, ppoIterations: 60, ppoBatchSize: 128 },
     rewardModel: { trainPairs: 6000, heldOutPairs: 4000, epochs: 20 },
+    limit: { pairs: [500, 2000, 8000], beta: 0.5, epochs: 2 },
   },
 };
 
@@ -60,6 +64,7 @@ export const BUDGET_RULES: BudgetRules = {
     },
   },
   rewardModel: { kind: "object", rules: { trainPairs: COUNT, heldOutPairs: COUNT, epochs: { kind: "integer", min: 1, max: 1000 } } },
+  limit: { kind: "object", rules: { pairs: { kind: "numbers", min: 1, max: 1_000_000, minLength: 1, maxLength: 10 }, beta: { kind: "number", min: 0.001, max: 1000 }, epochs: { kind: "integer", min: 1, max: 100 } } },
 };
 
 const NAME = "notebook 02 budget";

@@ -3,3 +3,4 @@ export * from "./budget";
 export * from "./tabular-and-reward-model";
 export * from "./world-sweep";
 export * from "./sweep-over-seeds";
+export * from "./label-limit-convergence";

@@ -1,0 +1,94 @@
+/**
+ * DPO against its own exact limit. For each seed: pretrain a base model, compute the typical
+ * rater population's label limit on pairs drawn from that base (Bradley–Terry fitted to the
+ * exact labels: what infinitely many labels would teach), then train DPO on a growing number
+ * of sampled labelled pairs from the same base and measure how far each run sits below the
+ * limit's exact optimum at the run's own KL (the shortfall in proxy reward), and how far its
+ * behaviour is from the limit's at that KL. With enough pairs the trained run should approach
+ * its limit; a shortfall that does not shrink would mean the trainer, not the incentive, sets
+ * what the claims read.
+ */
+import { Rng } from "../../rng";
+import { labelledPreference, trainDpo, type Preference } from "../../train/dpo";
+import { exactMetrics, type Context, type World } from "../../world";
+import { checkField } from "../kit/budget";
+import { SEEDS_RULE } from "../kit/budget";
+import { contextSampler, pairLabeler, trainBaseModel, worldPolicyTable, exactPolicyDistribution, judgeLimit, metricsAtKl, shortfallOf, withNoisyOracle } from "../kit";
+import { checkLoopsAreRightBudget, type LoopsAreRightBudget } from "./budget";
+
+/** One DPO run beside its own exact limit at its KL. */
+export interface LimitConvergenceRow {
+  seed: number;
+  /** Labelled pairs the run trained on. */
+  pairs: number;
+  /** Exact KL(π ‖ π_base) of the run. */
+  kl: number;
+  /** The run's expected label-limit score, and the limit optimum's at the same KL. */
+  proxy: number;
+  limitProxy: number;
+  /** limitProxy − proxy. */
+  shortfall: number;
+  /** Sycophancy and fabrication of the run and of the limit at the run's KL. */
+  sycophancy: number;
+  limitSycophancy: number;
+  fabrication: number;
+  limitFabrication: number;
+}
+
+/** Runs the study over seeds (one base model per seed; streams forked from `Rng.fromSeed(seed).fork("limit")`). */
+export function labelLimitConvergence(world0: World, budget: LoopsAreRightBudget, seeds: readonly number[], onRun?: (done: number, total: number) => void): LimitConvergenceRow[] {
+  const b = checkLoopsAreRightBudget(budget);
+  checkField("seeds", seeds, SEEDS_RULE);
+  const world = withNoisyOracle(world0);
+  const who = { kind: "population" as const, population: world.config.population };
+  const rows: LimitConvergenceRow[] = [];
+  const pairCounts = [...b.limit.pairs].sort((x, y) => x - y);
+  const total = seeds.length * pairCounts.length;
+  for (const seed of seeds) {
+    const rng = Rng.fromSeed(seed).fork("limit");
+    const base = trainBaseModel(world, b.base, rng.fork("base"));
+    try {
+      const limit = judgeLimit(world, who, base.table);
+      // One pool of labelled pairs; each run trains on its first n (nested datasets).
+      const n = pairCounts[pairCounts.length - 1]!;
+      const contexts = contextSampler(world)(rng.fork("pool/contexts"), n);
+      const a = base.reference.sample(rng.fork("pool/a"), contexts);
+      const c = base.reference.sample(rng.fork("pool/b"), contexts);
+      const label = pairLabeler(world, who);
+      const lRng = rng.fork("labels");
+      const data: Preference<Context>[] = [];
+      for (let i = 0; i < n; i++) {
+        const p = labelledPreference(label, contexts[i]!, a[i]!, c[i]!, lRng);
+        if (p !== null) data.push(p);
+      }
+      for (const count of pairCounts) {
+        const policy = base.policy.trainableCopy();
+        try {
+          trainDpo(policy, base.reference, data.slice(0, count), { beta: b.limit.beta, epochs: b.limit.epochs }, rng.fork(`dpo/${count}`));
+          const table = worldPolicyTable(policy, world);
+          const s = shortfallOf(world, limit, base.table, table);
+          const m = exactMetrics(world, exactPolicyDistribution(world, policy, base.table));
+          const lm = metricsAtKl(world, base.table, limit.reward, m.kl);
+          rows.push({
+            seed,
+            pairs: Math.min(count, data.length),
+            kl: m.kl,
+            proxy: s.proxy,
+            limitProxy: s.limitProxy,
+            shortfall: s.shortfall,
+            sycophancy: m.sycophancyRate,
+            limitSycophancy: lm ? lm.sycophancyRate : NaN,
+            fabrication: m.fabricationRate,
+            limitFabrication: lm ? lm.fabricationRate : NaN,
+          });
+        } finally {
+          policy.dispose();
+        }
+        onRun?.(rows.length, total);
+      }
+    } finally {
+      base.dispose();
+    }
+  }
+  return rows;
+}
