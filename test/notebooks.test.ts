@@ -62,7 +62,18 @@ describe("notebooks (quick mode, through nbclient and tslab)", function () {
     const index = fs.readFileSync(path.join(out, "index.html"), "utf8");
     for (const c of CLAIMS) expect(index).to.contain(c.title.replace(/&/g, "&amp;"));
     const notRun = CLAIMS.length - files.length;
-    expect((index.match(/font-weight:bold">not run</g) ?? []).length).to.equal(notRun);
+    expect((index.match(/<td><b style="color:#6e7781">not run<\/b>/g) ?? []).length).to.equal(notRun);
+    // Version 2 verdicts carry both levels, every evidence part's level and threshold, and their checks apart.
+    for (const f of files) {
+      const v = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as Verdict;
+      if (v.version === undefined) continue;
+      expect(v.version, f).to.be.at.least(2);
+      expect(v.levels, `${f} levels`).to.be.an("object");
+      for (const l of ["incentive", "transmission"] as const) expect(v.levels![l] === null || STATUSES.includes(v.levels![l]!), `${f} ${l}`).to.equal(true);
+      for (const p of v.parts ?? []) expect(["incentive", "transmission"], `${f} part level`).to.include(p.level);
+      expect(v.checks, `${f} checks`).to.be.an("array");
+      expect(index, `${f} in the ledger`).to.contain(`version ${v.version}`);
+    }
   });
 
   it("opens in headless Chromium with its plot drawn, no console error and no network request", async function () {
