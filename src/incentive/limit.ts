@@ -80,3 +80,33 @@ export function proxyShortfall(world: World, limit: LabelLimit, reference: Polic
   const limitProxy = t ? expectedReward(world, t.dist, limit.reward) : NaN;
   return { kl: dist.kl, proxy, limitProxy, shortfall: limitProxy - proxy };
 }
+
+/**
+ * KL between two policies' distributions over output *meanings* (final states grouped by
+ * meaning), averaged over contexts. The sequence KL splits exactly into this part plus the
+ * expected KL within meanings (how the same answer is phrased). An exact tilt by a reward of
+ * meanings spends KL only between meanings; a trained network may also spend it within.
+ */
+export function meaningKl(policy: ExactDistribution, reference: ExactDistribution): number {
+  const refItems = new Map<number, Map<string, number>>();
+  for (const c of reference.contexts) {
+    const m = new Map<string, number>();
+    for (const f of c.finals) m.set(meaningKey(f.meaning), (m.get(meaningKey(f.meaning)) ?? 0) + f.prob);
+    refItems.set(c.entry.context.index, m);
+  }
+  let kl = 0, w = 0;
+  for (const c of policy.contexts) {
+    const p = new Map<string, number>();
+    for (const f of c.finals) p.set(meaningKey(f.meaning), (p.get(meaningKey(f.meaning)) ?? 0) + f.prob);
+    const q = refItems.get(c.entry.context.index);
+    let k = 0;
+    for (const [key, pk] of p) {
+      if (!(pk > 0)) continue;
+      const qk = q?.get(key) ?? 0;
+      k += qk > 0 ? pk * Math.log(pk / qk) : Infinity;
+    }
+    kl += c.entry.weight * k;
+    w += c.entry.weight;
+  }
+  return w > 0 ? kl / w : 0;
+}

@@ -4,7 +4,7 @@ import { setupBackend } from "../helpers/backend";
 import { TabularPolicy } from "../../src/policy/tabular";
 import { trainTabularDpo, type TabularPreference } from "../../src/train/tabular-dpo";
 import { cachedTable, corpusTable, createWorld, exactDistribution, exactProbability, softOptimalPolicy, sigmoid } from "../../src/world";
-import { fitBradleyTerry, labelLimit, labelProbabilities, proxyShortfall, tiltAtBeta, tiltAtKl } from "../../src/incentive";
+import { fitBradleyTerry, labelLimit, labelProbabilities, meaningKl, proxyShortfall, tiltAtBeta, tiltAtKl } from "../../src/incentive";
 
 function randomInstance(rng: Rng, M: number) {
   const mass = Float64Array.from({ length: M }, () => Math.exp(rng.normal(0, 2)));
@@ -135,5 +135,24 @@ describe("incentive: Bradley–Terry fit, exact tilt at a KL, label limit", () =
     const worse = tiltAtBeta(world, ref, (e, st) => -lim.reward(e, st), 2);
     const sw = proxyShortfall(world, lim, ref, worse.table);
     expect(sw.shortfall).to.be.above(0);
+  });
+
+  it("meaning-level KL: all of a meaning-reward tilt's KL, and at most a phrasing-changing policy's", () => {
+    const world = createWorld();
+    const ref = cachedTable(world, corpusTable(world));
+    const refDist = exactDistribution(world, ref, undefined, { check: false });
+    const t = tiltAtBeta(world, ref, (e, s) => (s.answer === e.context.prior ? 1 : 0), 0.5);
+    expect(meaningKl(t.dist, refDist)).to.be.closeTo(t.kl, 1e-10);
+    // Doubling the filler token's odds changes phrasing, not meaning: meaning KL stays below the sequence KL.
+    const filler = world.vocab.encode(["filler"])[0]!;
+    const phrased = (c: Parameters<typeof ref>[0], pos: number, st: Parameters<typeof ref>[2]) => {
+      const row = Float64Array.from(ref(c, pos, st) as ArrayLike<number>);
+      row[filler] = row[filler]! * 2;
+      const z = row.reduce((a, b) => a + b, 0);
+      return row.map((x) => x / z);
+    };
+    const d = exactDistribution(world, phrased, ref);
+    expect(d.kl).to.be.above(0);
+    expect(meaningKl(d, refDist)).to.be.below(d.kl);
   });
 });

@@ -11,29 +11,33 @@
 import { Rng } from "../../rng";
 import { labelledPreference, trainDpo, type Preference } from "../../train/dpo";
 import { exactMetrics, type Context, type World } from "../../world";
+import { meaningKl } from "../../incentive";
 import { checkField } from "../kit/budget";
 import { SEEDS_RULE } from "../kit/budget";
 import { contextSampler, pairLabeler, trainBaseModel, worldPolicyTable, exactPolicyDistribution, judgeLimit, metricsAtKl, shortfallOf, withNoisyOracle } from "../kit";
 import { checkLoopsAreRightBudget, type LoopsAreRightBudget } from "./budget";
 
 /** One DPO run beside its own exact limit at its KL. */
-export interface LimitConvergenceRow {
+export type LimitConvergenceRow = {
   seed: number;
   /** Labelled pairs the run trained on. */
   pairs: number;
-  /** Exact KL(π ‖ π_base) of the run. */
+  /** Exact KL(π ‖ π_base) of the run, and its part between output meanings (the rest is within meanings: phrasing). */
   kl: number;
+  klMeaning: number;
   /** The run's expected label-limit score, and the limit optimum's at the same KL. */
   proxy: number;
   limitProxy: number;
   /** limitProxy − proxy. */
   shortfall: number;
+  /** proxy / limitProxy: the share of the limit's gain over the base the run captured (scores are centred on the base, so the base's proxy is 0). */
+  captured: number;
   /** Sycophancy and fabrication of the run and of the limit at the run's KL. */
   sycophancy: number;
   limitSycophancy: number;
   fabrication: number;
   limitFabrication: number;
-}
+};
 
 /** Runs the study over seeds (one base model per seed; streams forked from `Rng.fromSeed(seed).fork("limit")`). */
 export function labelLimitConvergence(world0: World, budget: LoopsAreRightBudget, seeds: readonly number[], onRun?: (done: number, total: number) => void): LimitConvergenceRow[] {
@@ -67,15 +71,18 @@ export function labelLimitConvergence(world0: World, budget: LoopsAreRightBudget
           trainDpo(policy, base.reference, data.slice(0, count), { beta: b.limit.beta, epochs: b.limit.epochs }, rng.fork(`dpo/${count}`));
           const table = worldPolicyTable(policy, world);
           const s = shortfallOf(world, limit, base.table, table);
-          const m = exactMetrics(world, exactPolicyDistribution(world, policy, base.table));
+          const dist = exactPolicyDistribution(world, policy, base.table);
+          const m = exactMetrics(world, dist);
           const lm = metricsAtKl(world, base.table, limit.reward, m.kl);
           rows.push({
             seed,
             pairs: Math.min(count, data.length),
             kl: m.kl,
+            klMeaning: meaningKl(dist, limit.reference),
             proxy: s.proxy,
             limitProxy: s.limitProxy,
             shortfall: s.shortfall,
+            captured: s.proxy / s.limitProxy,
             sycophancy: m.sycophancyRate,
             limitSycophancy: lm ? lm.sycophancyRate : NaN,
             fabrication: m.fabricationRate,
