@@ -155,4 +155,42 @@ describe("incentive: Bradley–Terry fit, exact tilt at a KL, label limit", () =
     expect(d.kl).to.be.above(0);
     expect(meaningKl(d, refDist)).to.be.below(d.kl);
   });
+
+  it("DPO on sampled labelled pairs approaches the label limit as pairs grow (tabular, one context)", () => {
+    const world = createWorld({ comparison: { oracleRationality: 15 } });
+    const ref = cachedTable(world, corpusTable(world));
+    const dist = exactDistribution(world, ref, undefined, { entries: [world.entries[3]!] });
+    const c = labelProbabilities(world, { kind: "population", population: world.config.population }, dist, { nodes: 6 })[0]!;
+    const n = c.items.length;
+    const beta = 1;
+    const fit = fitBradleyTerry(c.mass, c.win, c.keep);
+    const w = Array.from(c.mass, (p, i) => p * Math.exp(fit.scores[i]! / beta));
+    const z = w.reduce((a, b) => a + b, 0);
+    const target = [w.map((x) => x / z)];
+    const tvAfter = (pairs: number, seed: number) => {
+      const rng = Rng.fromSeed(seed);
+      // Sampled pairs from the reference, labelled with the exact probabilities; counted into weights.
+      const counts = new Map<number, number>();
+      for (let k = 0; k < pairs; k++) {
+        const i = rng.categorical(c.mass), j = rng.categorical(c.mass);
+        const pWin = c.win[i * n + j]! / c.keep[i * n + j]!;
+        const [ch, rj] = rng.bernoulli(pWin) ? [i, j] : [j, i];
+        counts.set(ch * n + rj, (counts.get(ch * n + rj) ?? 0) + 1);
+      }
+      const data: TabularPreference[] = [...counts].map(([key, cnt]) => ({ context: 0, chosen: Math.floor(key / n), rejected: key % n, weight: cnt }));
+      const policy = TabularPolicy.fromProbs([Array.from(c.mass)]);
+      const reference = TabularPolicy.fromProbs([Array.from(c.mass)], false);
+      try {
+        // Early-stopped like the claims' runs (finite-data DPO overfits if run to convergence).
+        const log = trainTabularDpo(policy, reference, data, { beta, steps: 300, optimizer: "adam", learningRate: 0.05, logEvery: 300 }, rng.fork("dpo"), target);
+        return log[log.length - 1]!["policy/tv_to_target"]!;
+      } finally {
+        policy.logits.dispose();
+        reference.logits.dispose();
+      }
+    };
+    const mean = (pairs: number) => [1, 2, 3].map((s) => tvAfter(pairs, s)).reduce((a, b) => a + b, 0) / 3;
+    const few = mean(200), many = mean(20000);
+    expect(many).to.be.below(few / 2);
+  });
 });
