@@ -14,8 +14,12 @@ pkgs="jupyter-notebook jupyter-nbconvert python3-nbconvert python3-nbclient jupy
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "ensure-jupyter: installing Debian's Jupyter packages ($pkgs)…" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq --no-install-recommends $pkgs >&2
+  # Another apt process may hold the lock: wait for it, bounded (30 attempts, ~5 minutes).
+  for attempt in $(seq 1 30); do
+    if apt-get -o DPkg::Lock::Timeout=60 update -qq >&2 && apt-get -o DPkg::Lock::Timeout=60 install -y -qq --no-install-recommends $pkgs >&2; then break; fi
+    echo "ensure-jupyter: apt failed (attempt $attempt/30; lock held?), retrying in 10 s…" >&2
+    sleep 10
+  done
   if have /usr/bin/python3; then echo /usr/bin/python3; exit 0; fi
 fi
 
