@@ -18,5 +18,7 @@ export * from "./boundaries";
 export * from "./exact";
 export * from "./labels";
 export * from "./sampled";
+export * from "./dpo";
+export * from "./label-training";
 export * from "./plots";
 export * from "./claim";
