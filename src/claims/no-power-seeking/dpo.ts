@@ -18,12 +18,11 @@
  * Kept in the claim module: a plain-number loop for the residual tabular policy (the
  * tensor DPO of src/train/dpo.ts trains networks).
  */
-import { ConfigError } from "../../errors";
 import { Rng } from "../../rng";
 import { judge, type RaterParams } from "../../world";
 import { emptyPath, type SampledPath } from "../../policy/residual-tabular";
 import { resolveBudget, type BudgetRules } from "../kit/budget";
-import { cellMetrics, type CellMetrics, type Slice } from "./exact";
+import type { Slice } from "./exact";
 import { slicePolicy } from "./sampled";
 import type { PolicyTable } from "../../world";
 
@@ -58,8 +57,8 @@ export function labelDpoConfig(name: string, config: Partial<LabelDpoConfig>): L
   return resolveBudget<LabelDpoConfig>(name, DEFAULT_LABEL_DPO, LABEL_DPO_RULES, config);
 }
 
-/** What one DPO run on labels learned (exact metrics of the trained policy, judged by the run's rater). */
-export type LabelDpoRun = CellMetrics & {
+/** What one DPO run on labels learned: the trained policy and counts of its data (its exact metrics are the caller's). */
+export type LabelDpoRun = {
   /** Pairs labelled. */
   pairs: number;
   /** Pairs in which at least one output completed the manoeuvre. */
@@ -128,8 +127,5 @@ export function dpoOnLabels(slice: Slice, rater: RaterParams, config: Partial<La
       policy.refresh(touched);
     }
   }
-  const trained = table(slice.base);
-  const m = cellMetrics(slice, trained, rater);
-  if (!Number.isFinite(m.completion)) throw new ConfigError("dpoOnLabels", m.completion, "a finite completion probability (the run diverged: lower lr)");
-  return { ...m, pairs: data.length, completedPairs, longerPrefixWins: unequal > 0 ? longerWins / unequal : NaN, table: trained };
+  return { pairs: data.length, completedPairs, longerPrefixWins: unequal > 0 ? longerWins / unequal : NaN, table: table(slice.base) };
 }

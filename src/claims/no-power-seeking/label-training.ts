@@ -16,7 +16,7 @@
 import { Rng } from "../../rng";
 import { meanCI } from "../../stats/intervals";
 import { labelLimit, tiltAtKl, expectedReward, type LabelLimit, type Tilt } from "../../incentive";
-import { exactDistribution, exactMetrics, meanRaterParams, PRESETS, PRESET_NAMES, utilityScale, type PolicyTable, type PresetName, type RaterParams, type World, type WorldMetrics } from "../../world";
+import { exactDistribution, exactMetrics, type ExactDistribution, meanRaterParams, PRESETS, PRESET_NAMES, utilityScale, type PolicyTable, type PresetName, type RaterParams, type World, type WorldMetrics } from "../../world";
 import type { OnProgress } from "../kit/seeds";
 import { cellRater, detectionThreshold, fixedPopulation, labelThreshold, labelThresholdK } from "./boundaries";
 import { dpoOnLabels, type LabelDpoConfig } from "./dpo";
@@ -162,13 +162,17 @@ export function labelBoundariesV2(rows: readonly LabelCellRow[]): LabelBoundaryV
 /** One DPO run on labels, per (d, seed). */
 export type DpoRow = { k: number; d: number; seed: number; dpoBeta: number; pairs: number; completedPairs: number; longerPrefixWins: number; shortfall: number; proxy: number; limitProxy: number } & RiseMetrics;
 
-/** A trained policy's shortfall in proxy reward (the cell's label-limit scores) from the limit's optimum at the policy's own KL. */
-export function fastShortfall(world: World, cell: LabelCell, reference: PolicyTable, policy: PolicyTable, tolerance: number): { kl: number; proxy: number; limitProxy: number; shortfall: number } {
-  const dist = exactDistribution(world, policy, reference, { check: false });
+/**
+ * A trained policy's shortfall in proxy reward (the cell's label-limit scores) from the
+ * limit's optimum at the policy's own KL. `dist` is the policy's exact distribution
+ * (KL to the reference included). The tilt's β is searched above a tenth of the cell's
+ * matched-KL β (a run's KL below the matched KL needs a larger β).
+ */
+export function fastShortfall(world: World, cell: LabelCell, reference: PolicyTable, dist: ExactDistribution, tolerance: number): { kl: number; proxy: number; limitProxy: number; shortfall: number } {
   const proxy = expectedReward(world, dist, cell.limit.reward);
   if (!(dist.kl > 1e-12)) return { kl: dist.kl, proxy, limitProxy: proxy, shortfall: 0 };
   const b = cell.tilt?.beta;
-  const t = tiltAtKl(world, reference, cell.limit.reward, dist.kl, { tolerance, ...(b ? { betaRange: [b / 1000, b * 1000] as [number, number] } : {}) });
+  const t = tiltAtKl(world, reference, cell.limit.reward, dist.kl, { tolerance, ...(b ? { betaRange: [b / 10, b * 1e4] as [number, number] } : {}) });
   const limitProxy = t ? expectedReward(world, t.dist, cell.limit.reward) : NaN;
   return { kl: dist.kl, proxy, limitProxy, shortfall: limitProxy - proxy };
 }
@@ -201,8 +205,10 @@ export function dpoGrid(cells: readonly LabelCell[], slice: Slice, o: DpoGridOpt
     for (const seed of seeds) {
       if (!Number.isFinite(beta)) continue;
       const run = dpoOnLabels(slice, cell.rater, { ...o.trainer, beta }, Rng.fromSeed(seed).fork(`claim5v2-dpo-k${o.k}`));
-      const sf = fastShortfall(world, cell, slice.base, run.table, o.tolerance);
-      const m = exactMetrics(world, exactDistribution(world, run.table, slice.base, { check: false }), { rater: cell.rater });
+      const dist = exactDistribution(world, run.table, slice.base, { check: false });
+      const m = exactMetrics(world, dist, { rater: cell.rater });
+      if (!Number.isFinite(m.completionRate)) throw new RangeError(`dpoGrid: run diverged (d = ${cell.row.d}, seed ${seed}): lower the learning rate`);
+      const sf = fastShortfall(world, cell, slice.base, dist, o.tolerance);
       rows.push({ k: o.k, d: cell.row.d, seed, dpoBeta: beta, pairs: run.pairs, completedPairs: run.completedPairs, longerPrefixWins: run.longerPrefixWins, shortfall: sf.shortfall, proxy: sf.proxy, limitProxy: sf.limitProxy, ...rise(m, base) });
       onProgress?.(++done, todo.length * seeds.length, `DPO on labels: d = ${cell.row.d}, seed ${seed}`);
     }
@@ -246,15 +252,15 @@ export function dpoSummary(rows: readonly DpoRow[], cells: readonly LabelCellRow
 export type PresetRow = { preset: PresetName; k: number; meanD: number; meanH: number; meanBetaR: number; side: string } & ClosedBoundaries & RiseMetrics;
 
 /**
- * Each preset population as the labeller (its ranges kept: the label probabilities
- * integrate over its raters), k from `slice`; "raised" if its optimum at the matched KL
- * completes the manoeuvre more often than the base, else "at or below base".
+ * Each preset's mean rater (every parameter fixed at the preset's mean, as in the label
+ * grid) as the labeller, k from `slice`; "raised" if its label limit's optimum at the
+ * matched KL completes the manoeuvre more often than the base, else "at or below base".
+ * The presets' spread is not integrated (with it, each limit costs about ten times more).
  */
 export function presetSides(slice: Slice, kl: number, tolerance: number, onProgress?: OnProgress): PresetRow[] {
   return PRESET_NAMES.map((name, i) => {
-    const pop = PRESETS[name].population;
-    const mean = meanRaterParams(pop);
-    const cell = labelCell(slice, mean, kl, tolerance, pop);
+    const mean = meanRaterParams(PRESETS[name].population);
+    const cell = labelCell(slice, mean, kl, tolerance);
     onProgress?.(i + 1, PRESET_NAMES.length, `preset ${name}`);
     const { k: _k, d: _d, h: _h, betaR: _b, tiltBeta: _t, fitResidual: _f, ...rest } = cell.row;
     return { preset: name, k: slice.k, meanD: mean.detect, meanH: mean.appeal, meanBetaR: mean.rationality, side: rest.completionRatio > 1 ? "raised (below its boundary)" : "at or below base (above its boundary)", ...rest };
