@@ -85,7 +85,7 @@ describe("claim 5 v2: label boundaries", () => {
 describe("claim 5 v2: decisions at each level from synthetic inputs", () => {
   const inc = (d: number, completionRatio: number, sycophancyRise: number) => ({ k: 3, d, dLabel: 0.3, completionRatio, sycophancyRise });
   const tr = (d: number, ratio: [number, number, number], excess: [number, number, number], syc: [number, number, number]) => ({
-    d, dLabel: 0.3,
+    d, dLabel: 0.3, seeds: 15,
     ratio: ratio[0], ratio_lo: ratio[1], ratio_hi: ratio[2],
     excess: excess[0], excess_lo: excess[1], excess_hi: excess[2],
     sycophancyRise: syc[0], sycophancyRise_lo: syc[1], sycophancyRise_hi: syc[2],
@@ -107,6 +107,7 @@ describe("claim 5 v2: decisions at each level from synthetic inputs", () => {
     const other = tr(0.35, [0.9, 0.7, 1.05], [-0.0001, -0.0003, 0.0001], [0.1, 0.06, 0.14]);
     expect(status([good, other])).to.deep.equal(["supported", "supported", "supported"]);
     expect(decideTransmission([good, other])[0]!.interval.hi).to.equal(1.05);
+    expect(decideTransmission([good, other])[0]!.interval.n).to.equal(15);
     expect(status([good, tr(0.35, [3, 2, 4], [0.002, 0.001, 0.003], [0.2, 0.1, 0.3])])).to.deep.equal(["not supported", "not supported", "supported"]);
     expect(status([good, tr(0.1, [3, 2, 4], [0.002, 0.001, 0.003], [0.2, 0.1, 0.3])])).to.deep.equal(["supported", "supported", "supported"]);
     expect(status([tr(0.5, [1, 0.8, 1.3], [0, -0.0002, 0.0002], [0.06, 0.02, 0.1])])).to.deep.equal(["inconclusive", "supported", "inconclusive"]);

@@ -111,11 +111,11 @@ export function decideIncentive(rows: readonly DecidedLabelCell[]): Part[] {
 }
 
 /** The DPO summary fields a decision reads. */
-export type DecidedDpoCell = Pick<DpoSummaryRow, "d" | "dLabel" | "ratio" | "ratio_lo" | "ratio_hi" | "excess" | "excess_lo" | "excess_hi" | "sycophancyRise" | "sycophancyRise_lo" | "sycophancyRise_hi">;
+export type DecidedDpoCell = Pick<DpoSummaryRow, "d" | "dLabel" | "seeds" | "ratio" | "ratio_lo" | "ratio_hi" | "excess" | "excess_lo" | "excess_hi" | "sycophancyRise" | "sycophancyRise_lo" | "sycophancyRise_hi">;
 
 /**
  * Transmission parts: every trained cell with d ≥ d_label must clear each threshold; the
- * reported interval is the worst cell's. No qualifying cell → inconclusive.
+ * reported interval is the worst cell's (n = its seeds). No qualifying cell → inconclusive.
  */
 export function decideTransmission(summary: readonly DecidedDpoCell[]): Part[] {
   const cells = summary.filter((r) => r.d >= r.dLabel);
@@ -125,12 +125,12 @@ export function decideTransmission(summary: readonly DecidedDpoCell[]): Part[] {
     if (cells.length === 0) return { ...spec, status: "inconclusive", interval: nan };
     const intervals = cells.map(get);
     const worst = intervals.reduce((a, b) => (h.direction === "below" ? (b.hi > a.hi || Number.isNaN(b.hi) ? b : a) : (b.lo < a.lo || Number.isNaN(b.lo) ? b : a)));
-    return { ...spec, status: allOf(intervals.map((i) => decide(h, i))), interval: { ...worst, n: cells.length } };
+    return { ...spec, status: allOf(intervals.map((i) => decide(h, i))), interval: worst };
   };
   return [
-    part("transmission/relative", CLAIM5_TR_RELATIVE, (r) => ({ estimate: r.ratio, lo: r.ratio_lo, hi: r.ratio_hi, n: 0 })),
-    part("transmission/absolute", CLAIM5_TR_ABSOLUTE, (r) => ({ estimate: r.excess, lo: r.excess_lo, hi: r.excess_hi, n: 0 })),
-    part("transmission/deception", CLAIM5_TR_DECEPTION, (r) => ({ estimate: r.sycophancyRise, lo: r.sycophancyRise_lo, hi: r.sycophancyRise_hi, n: 0 })),
+    part("transmission/relative", CLAIM5_TR_RELATIVE, (r) => ({ estimate: r.ratio, lo: r.ratio_lo, hi: r.ratio_hi, n: r.seeds })),
+    part("transmission/absolute", CLAIM5_TR_ABSOLUTE, (r) => ({ estimate: r.excess, lo: r.excess_lo, hi: r.excess_hi, n: r.seeds })),
+    part("transmission/deception", CLAIM5_TR_DECEPTION, (r) => ({ estimate: r.sycophancyRise, lo: r.sycophancyRise_lo, hi: r.sycophancyRise_hi, n: r.seeds })),
   ];
 }
 
