@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { Rng } from "../../src/rng";
+import { exactDistribution } from "../../src/world";
+import { expectedReward } from "../../src/incentive";
 import {
   decideDStarCheck,
   decideIncentive,
@@ -10,6 +12,8 @@ import {
   measuredBoundary,
   dpoOnLabels,
   labelRater,
+  labelCell,
+  fastShortfall,
   detectionThreshold,
   exactBoundary,
   exactOptimumCell,
@@ -144,6 +148,21 @@ describe("claim 5 v2: DPO on labels", () => {
     const untrained = dpoOnLabels(slice, labelRater(0.5), { pairs: 2, epochs: 1, lr: 1e-6, beta: 1 }, Rng.fromSeed(1));
     const base = slice.base(e, 0, s0), row = untrained.table(e, 0, s0);
     for (let i = 0; i < base.length; i++) expect(row[i]!).to.be.closeTo(base[i]!, 1e-6);
+  });
+});
+
+describe("claim 5 v2: DPO on labels against its own limit", () => {
+  it("raises the label limit's expected score over the base, and stays below the limit's optimum at its KL", function () {
+    this.timeout(120000);
+    const slice = makeSlice(1, 0);
+    const cell = labelCell(slice, labelRater(0.5), 0.3, 1e-3);
+    const run = dpoOnLabels(slice, cell.rater, { pairs: 3000, epochs: 3, lr: 1, beta: cell.row.tiltBeta }, Rng.fromSeed(101));
+    const baseDist = exactDistribution(slice.world, slice.base, slice.base, { check: false });
+    const trained = exactDistribution(slice.world, run.table, slice.base, { check: false });
+    const sf = fastShortfall(slice.world, cell, slice.base, trained, 1e-4);
+    expect(sf.kl).to.be.greaterThan(0.01);
+    expect(sf.proxy).to.be.greaterThan(expectedReward(slice.world, baseDist, cell.limit.reward) + 0.01);
+    expect(sf.shortfall).to.be.greaterThan(-1e-3);
   });
 });
 
