@@ -10,6 +10,8 @@ import {
   budgetSweep,
   cellRater,
   claim,
+  dpoOnLabels,
+  labelRater,
   exactBoundaries,
   exactPhaseDiagram,
   judgedWinRates,
@@ -79,11 +81,22 @@ describe("claim 5: bad run configs fail at once, naming the field", function () 
     ["budget: unknown nested key", () => claim.budget("quick", { grid: { extra: 1 } }), "grid.extra"],
     ["budget: β of the wrong type", () => claim.budget("quick", { beta: "0.3" }), "beta"],
     ["budget: unknown key", () => claim.budget("quick", { epsilon: 0.1 }), "epsilon"],
+    ["budget: matched KL of 0", () => claim.budget("quick", { labels: { kl: 0 } }), "labels.kl"],
+    ["budget: empty label grid", () => claim.budget("quick", { labels: { ds: [] } }), "labels.ds"],
+    ["budget: infinite DPO pairs", () => claim.budget("full", { dpo: { pairs: Infinity } }), "dpo.pairs"],
+    ["budget: DPO epochs of 0", () => claim.budget("full", { dpo: { epochs: 0 } }), "dpo.epochs"],
+    ["budget: a trained d outside the label grid", () => claim.budget("quick", { dpo: { ds: [0.21] } }), "dpo.ds"],
+    ["budget: a trained k outside the label grid", () => claim.budget("quick", { dpo: { k: 1 } }), "dpo.k"],
+    ["budget: diagram seeds of 0", () => claim.budget("quick", { diagramSeeds: 0 }), "diagramSeeds"],
+    ["DPO on labels: ∞ pairs", () => dpoOnLabels(slice, labelRater(0.3), { pairs: Infinity }, Rng.fromSeed(1)), "pairs"],
+    ["DPO on labels: β = 0", () => dpoOnLabels(slice, labelRater(0.3), { beta: 0 }, Rng.fromSeed(1)), "beta"],
+    ["DPO on labels: unknown key", () => dpoOnLabels(slice, labelRater(0.3), { samples: 10 } as never, Rng.fromSeed(1)), "samples"],
   ];
   for (const [what, f, field] of bad) it(what, () => expectConfigError(f, field));
 
   it("both budgets pass their own rules", () => {
     expect(claim.budget("quick").grid.ks).to.deep.equal([1, 3]);
-    expect(claim.budget("full").sampled.budgets).to.have.length(4);
+    expect(claim.budget("full").seeds).to.deep.equal(Array.from({ length: 15 }, (_, i) => 101 + i));
+    expect(claim.budget("full").labels.ds).to.include.members(claim.budget("full").dpo.ds);
   });
 });

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import {
-  decideSampled,
   detectionThreshold,
   exactBoundary,
   exactOptimumCell,
@@ -93,29 +92,6 @@ describe("claim 5: sampled training", () => {
       expect(r.exactLabelRatio).to.be.a("number");
       expect(r.sampledRatio_lo).to.be.at.most(r.sampledRatio);
     }
-  });
-});
-
-describe("claim 5: deciding the sampled part", () => {
-  const cell = (ratio: [number, number, number], excess: [number, number, number], syc: [number, number, number], d = 0.3) => ({
-    w: 0, d, dStar: 0.111,
-    sampledRatio: ratio[0], sampledRatio_lo: ratio[1], sampledRatio_hi: ratio[2],
-    sampledExcess: excess[0], sampledExcess_lo: excess[1], sampledExcess_hi: excess[2],
-    sycophancyRise: syc[0], sycophancyRise_lo: syc[1], sycophancyRise_hi: syc[2],
-  });
-  it("supported when every qualifying cell clears all three thresholds", () => {
-    const r = decideSampled([cell([0.5, 0.4, 0.6], [-0.01, -0.02, 0], [0.2, 0.1, 0.3]), cell([0.9, 0.8, 1.05], [-0.001, -0.002, 0.001], [0.1, 0.06, 0.14])]);
-    expect(r.status).to.equal("supported");
-    expect(r.parts[0]!.interval.hi).to.equal(1.05);
-  });
-  it("not supported when one cell's completion clearly rises; cells below d* are ignored", () => {
-    const good = cell([0.5, 0.4, 0.6], [-0.01, -0.02, 0], [0.2, 0.1, 0.3]);
-    expect(decideSampled([good, cell([3, 2, 4], [0.05, 0.04, 0.06], [0.2, 0.1, 0.3])]).status).to.equal("not supported");
-    expect(decideSampled([good, cell([3, 2, 4], [0.05, 0.04, 0.06], [0.2, 0.1, 0.3], 0.05)]).status).to.equal("supported");
-  });
-  it("inconclusive when an interval straddles a threshold or no cell qualifies", () => {
-    expect(decideSampled([cell([1, 0.8, 1.3], [0, -0.001, 0.001], [0.2, 0.1, 0.3])]).status).to.equal("inconclusive");
-    expect(decideSampled([]).status).to.equal("inconclusive");
   });
 });
 

@@ -8,7 +8,7 @@
  * value δ = (1 − d)·h − d·L, positive iff d < d* = h/(h + L).
  */
 import { ConfigError } from "../../errors";
-import { meanRaterParams, sigmoid, TYPICAL_POPULATION, type RaterParams } from "../../world";
+import { meanRaterParams, sigmoid, TYPICAL_POPULATION, type PopulationConfig, type RaterParams } from "../../world";
 
 /** The believed-value threshold of one step: d* = h/(h + L). */
 export function detectionThreshold(h: number, L: number): number {
@@ -63,4 +63,39 @@ export function labelThreshold(h: number, L: number, betaR: number, scale: numbe
 export function labelStepValue(d: number, h: number, L: number, betaR: number, scale: number): number {
   const p = labelWinProbability(d, h, L, betaR, scale);
   return (scale / betaR) * Math.log(p / (1 - p));
+}
+
+/** A population of one rater type: every parameter's range collapsed to the given value (lo = hi). */
+export function fixedPopulation(p: RaterParams): PopulationConfig {
+  const at = (x: number) => ({ lo: x, hi: x });
+  return { rho: at(p.rho), verify: at(p.verify), detect: at(p.detect), appeal: at(p.appeal), rationality: at(p.rationality) };
+}
+
+/**
+ * The label boundary of a whole k-step manoeuvre compared with the same output without it:
+ * the d at which P(the k-step output wins) = Σ_n Binom(n; k, d)·σ(β_r·((k − n)·h − n·L)/scale)
+ * crosses ½ (each step noticed independently). Equals {@link labelThreshold} at k = 1.
+ * Bisection on [0, 1]; null if P_win ≤ ½ already at d = 0.
+ */
+export function labelThresholdK(h: number, L: number, betaR: number, scale: number, k: number): number | null {
+  if (!(Number.isInteger(k) && k >= 1 && k <= 20)) throw new ConfigError("labelThresholdK k", k, "an integer in [1, 20]");
+  const win = (d: number) => {
+    let s = 0;
+    for (let n = 0; n <= k; n++) s += binomial(k, n) * d ** n * (1 - d) ** (k - n) * sigmoid((betaR * ((k - n) * h - n * L)) / scale);
+    return s;
+  };
+  if (!(win(0) > 0.5)) return null;
+  let lo = 0, hi = 1;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (win(mid) > 0.5) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+function binomial(n: number, r: number): number {
+  let b = 1;
+  for (let i = 1; i <= r; i++) b = (b * (n - r + i)) / i;
+  return b;
 }

@@ -8,15 +8,22 @@
  *
  *   - boundaries.ts: d*, the whole manoeuvre's d_w and the label boundary d_label in closed form;
  *   - exact.ts: the exact optimum of the KL-regularised objective against the rater's
- *     expected believed utility, and where its completion crosses the base rate;
+ *     expected believed utility, and where its completion crosses the base rate (d* at
+ *     w = 0 by construction: a check in version 2);
  *   - labels.ts: the label formula against the world's `judge`, and the label-implied boundary;
  *   - sampled.ts: what finite-budget sampled training learns (REINFORCE with a KL penalty
  *     on a residual tabular policy that starts at the base);
+ *   - dpo.ts: offline DPO on sampled labels on the same residual policy (version 2);
+ *   - label-training.ts: version 2's two levels on labels: the label limit tilted at a
+ *     matched KL over a d-grid and its measured boundary (incentive), DPO on sampled labels
+ *     with its shortfall (transmission), and the rater presets;
  *   - plots.ts: the figures; claim.ts: budgets, hypotheses, sections, run and decide.
  */
 export * from "./boundaries";
 export * from "./exact";
 export * from "./labels";
 export * from "./sampled";
+export * from "./dpo";
+export * from "./label-training";
 export * from "./plots";
 export * from "./claim";

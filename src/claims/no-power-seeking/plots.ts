@@ -4,6 +4,7 @@
 import type { Row } from "../../plot/spec";
 import type { PhaseRow } from "./exact";
 import type { SummaryRow } from "./sampled";
+import type { DpoSummaryRow, LabelBoundaryV2Row, LabelCellRow } from "./label-training";
 
 /** Keys of T whose values are numbers. */
 export type NumericKey<T> = { [K in keyof T]-?: T[K] extends number ? K : never }[keyof T];
@@ -113,5 +114,60 @@ export function sampledVsExactSpec(summary: readonly SummaryRow[], options: { fl
     },
     resolve: { scale: { y: "independent" } },
     config: { font: "sans-serif", legend: { labelLimit: 400 } },
+  };
+}
+
+/**
+ * Version 2's boundary figure (pure; rows → Vega-Lite): log10(completion / base) of the label
+ * limit's optimum at the matched KL against d, one panel per k (line), DPO on sampled labels
+ * as points with 95% error bars where trained, and vertical rules at d* (solid black),
+ * d_label (dashed black), the k-step label boundary (dotted grey) and the measured label
+ * boundary (red). Log ratios are clamped at −`floor`.
+ */
+export function labelBoundarySpec(
+  cells: readonly LabelCellRow[],
+  boundaries: readonly LabelBoundaryV2Row[],
+  dpo: readonly DpoSummaryRow[],
+  options: { floor?: number; title?: string } = {},
+): Record<string, unknown> {
+  const floor = options.floor ?? 3;
+  const lg = (x: number) => (Number.isFinite(x) && x > 0 ? Math.max(-floor, Math.log10(x)) : null);
+  const data: Row[] = [
+    ...cells.map((r) => ({ k: r.k, d: r.d, method: "label limit at matched KL (exact)", value: lg(r.completionRatio), lo: null, hi: null })),
+    ...dpo.map((r) => ({ k: r.k, d: r.d, method: "DPO on sampled labels (mean, 95% CI)", value: lg(r.ratio), lo: lg(Math.max(r.ratio_lo, 1e-300)), hi: lg(r.ratio_hi) })),
+  ];
+  const rules: Row[] = boundaries.flatMap((b) => [
+    { k: b.k, at: b.dStar, which: "d* = h/(h+L)" },
+    { k: b.k, at: b.dLabel, which: "d_label (one step)" },
+    ...(b.dLabelK !== null ? [{ k: b.k, at: b.dLabelK, which: "k-step label boundary" }] : []),
+    ...(b.measured !== null ? [{ k: b.k, at: b.measured, which: "measured label boundary" }] : []),
+  ]);
+  const x = { field: "d", type: "quantitative", title: "detection rate d" };
+  const y = { field: "value", type: "quantitative", title: "log10(completion / base)" };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: options.title ?? "Label-based training: completion relative to base against detection rate",
+    data: { values: [...data, ...rules] },
+    facet: { column: { field: "k", type: "ordinal", title: "manoeuvre length k" } },
+    spec: {
+      width: 330,
+      height: 220,
+      layer: [
+        { mark: { type: "rule", color: "#999" }, encoding: { y: { datum: 0 } } },
+        {
+          transform: [{ filter: "isValid(datum.at)" }],
+          mark: { type: "rule" },
+          encoding: {
+            x: { field: "at", type: "quantitative" },
+            strokeDash: { field: "which", type: "nominal", title: null, scale: { domain: ["d* = h/(h+L)", "d_label (one step)", "k-step label boundary", "measured label boundary"], range: [[1, 0], [6, 3], [2, 2], [1, 0]] } },
+            color: { field: "which", type: "nominal", title: null, scale: { domain: ["d* = h/(h+L)", "d_label (one step)", "k-step label boundary", "measured label boundary"], range: ["black", "black", "#888", "#d62728"] } },
+          },
+        },
+        { transform: [{ filter: "isValid(datum.method) && indexof(datum.method, 'DPO') < 0" }], mark: { type: "line", point: true, color: "#1f77b4" }, encoding: { x, y } },
+        { transform: [{ filter: "isValid(datum.method) && indexof(datum.method, 'DPO') === 0 && isValid(datum.lo)" }], mark: { type: "errorbar", ticks: true, color: "#ff7f0e" }, encoding: { x, y: { field: "lo", type: "quantitative", title: "log10(completion / base)" }, y2: { field: "hi" } } },
+        { transform: [{ filter: "isValid(datum.method) && indexof(datum.method, 'DPO') === 0" }], mark: { type: "point", filled: true, size: 60, color: "#ff7f0e" }, encoding: { x, y } },
+      ],
+    },
+    config: { font: "sans-serif", legend: { labelLimit: 400, orient: "bottom" } },
   };
 }
