@@ -239,6 +239,8 @@ describe("claim 2 v2: one tiny seed end to end", function () {
     expect(r.frontier.filter((f) => f.reference === "base model").every((f) => f.labeller === POOL)).to.equal(true);
     for (const f of r.frontier.filter((f) => f.reached)) expect(f.kl).to.be.closeTo(f.klTarget, 1e-6);
     expect(r.bon[0]!.kl).to.be.closeTo(0, 1e-12);
+    expect(r.bon[0]!.proxyShortfall).to.be.closeTo(0, 1e-9); // n = 1 is the base model, the frontier's start
+    expect(r.bon[0]!.trueVsFrontier).to.be.closeTo(0, 1e-9);
     expect(r.bon[2]!.proxy).to.be.greaterThan(r.bon[1]!.proxy);
     expect(r.ppo.map((p) => p.iteration)).to.deep.equal([0, 1, 2]);
     for (const p of [...r.bon, ...r.ppo]) expect(p.proxyShortfall).to.be.at.least(-1e-7);

@@ -13,7 +13,7 @@ import { contextSampler, exactPolicyDistribution, pairLabeler, trainBaseModel, t
 import { rewardFeatures } from "../kit/world-adapter";
 import { withNoisyOracle } from "../kit/incentive-runs";
 import { checkField, SEEDS_RULE } from "../kit/budget";
-import { cachedTable, corpusTable, exactDistribution, exactMetrics, fixedPopulation, judgeOracle, meanRaterParams, pickMetrics, type Context, type ExactDistribution, type PopulationConfig, type World, type WorldMetrics } from "../../world";
+import { cachedTable, corpusTable, exactDistribution, exactMetrics, expectedTrueUtility, fixedPopulation, judgeOracle, meanRaterParams, pickMetrics, type Context, type ExactDistribution, type PopulationConfig, type World, type WorldMetrics } from "../../world";
 import { resolveOvershootConfig, type OvershootConfig, type OvershootOverrides } from "./config";
 import { bestOfNDistribution, scoreTable, type ScoreTable } from "./tables";
 import { expectedRows, frontierAtKl, overestimationShares, rewardRows, tableReward, type OverestimationShares, type RewardRows } from "./frontier";
@@ -135,16 +135,32 @@ export function incentiveFrontiers(world: World, cfg: Pick<OvershootConfig, "klG
   });
 }
 
-/** Kept labelled pairs of base-model samples (same pairs for every labeller, given the same `rng`). */
-function labelledPairs(world: World, sample: (rng: Rng, cs: Context[]) => number[][], who: Judge, n: number, rng: Rng): JudgedPair[] {
-  const ctxRng = rng.fork("contexts"), sampRng = rng.fork("sampling"), labRng = rng.fork("labels");
-  const draw = contextSampler(world);
+/** Pairs of base-model samples for one query context each (with the hidden truth drawn when labelled). */
+interface DrawnPairs {
+  contexts: Context[];
+  a: number[][];
+  b: number[][];
+}
+
+/** Draws `n` pairs of base-model samples (contexts as queries arrive). */
+function drawPairs(world: World, sample: (rng: Rng, cs: Context[]) => number[][], n: number, rng: Rng): DrawnPairs {
+  const contexts = contextSampler(world)(rng.fork("contexts"), n);
+  const sampRng = rng.fork("sampling");
+  return { contexts, a: sample(sampRng, contexts), b: sample(sampRng, contexts) };
+}
+
+/**
+ * The first `n` kept labels of `who` on drawn pairs (the same pairs for every labeller, so
+ * the labellers are paired); more pairs are drawn if skips or "equal" leave fewer than `n`.
+ */
+function labelledPairs(world: World, sample: (rng: Rng, cs: Context[]) => number[][], drawn: DrawnPairs, who: Judge, n: number, rng: Rng): JudgedPair[] {
+  const labRng = rng.fork("labels");
   const pairs: JudgedPair[] = [];
   const label = pairLabeler(world, who, pairs);
+  for (let i = 0; i < drawn.contexts.length && pairs.length < n; i++) label(drawn.contexts[i]!, drawn.a[i]!, drawn.b[i]!, labRng);
   for (let guard = 0; pairs.length < n && guard < 100; guard++) {
-    const cs = draw(ctxRng, Math.ceil((n - pairs.length) * 1.1) + 8);
-    const a = sample(sampRng, cs), b = sample(sampRng, cs);
-    for (let i = 0; i < cs.length && pairs.length < n; i++) label(cs[i]!, a[i]!, b[i]!, labRng);
+    const more = drawPairs(world, sample, n - pairs.length + 8, rng.fork(`more/${guard}`));
+    for (let i = 0; i < more.contexts.length && pairs.length < n; i++) label(more.contexts[i]!, more.a[i]!, more.b[i]!, labRng);
   }
   return pairs;
 }
@@ -176,10 +192,13 @@ export function overshootSeed(world: World, overrides: OvershootOverrides, rng: 
   try {
     const baseDist = exactDistribution(world, base.table, base.table);
     const sample = (r: Rng, cs: Context[]) => base.policy.sample(r, cs);
+    const trainDrawn = drawPairs(world, sample, Math.ceil(cfg.rmPairs * 1.1) + 8, rng.fork("rm-pairs"));
+    const heldDrawn = drawPairs(world, sample, Math.ceil(cfg.heldOutPairs * 1.1) + 8, rng.fork("rm-heldout"));
+    const truth = rewardRows(baseDist, (e, st) => expectedTrueUtility(world.config, e, world.space.meaning(st)));
     for (const name of LABELLERS) {
       const who = labellerOf(name, cfg.population);
-      const train = labelledPairs(world, sample, who, cfg.rmPairs, rng.fork("rm-pairs"));
-      const held = labelledPairs(world, sample, who, cfg.heldOutPairs, rng.fork("rm-heldout"));
+      const train = labelledPairs(world, sample, trainDrawn, who, cfg.rmPairs, rng.fork(`rm-pairs/${name}`));
+      const held = labelledPairs(world, sample, heldDrawn, who, cfg.heldOutPairs, rng.fork(`rm-heldout/${name}`));
       const oraRng = rng.fork(`oracle/${name}`);
       const heldOracle = held.map((p) => judgeOracle(world.config, { context: p.context, truth: p.truth }, world.space.parse(p.a).meaning, world.space.parse(p.b).meaning, oraRng).label as number);
       const { model } = RewardModel.train(toComparisons(world, train), cfg.rm, rng.fork(`rm/${name}`));
@@ -194,9 +213,10 @@ export function overshootSeed(world: World, overrides: OvershootOverrides, rng: 
         const rows = rewardRows(baseDist, reward);
         out.frontier.push(...frontierRows(world, baseDist, rows, cfg.klGrid, cfg.population, { labeller: name, source: "reward model", reference: "base model" }));
         const evaluate = evaluator(world, baseDist, rows, cfg.population);
+        const refProxy = expectedRows(baseDist, rows);
         const distance = (e: EvalRow): FrontierDistance => {
-          const f = evaluate(frontierAtKl(baseDist, rows, e.kl).dist);
-          return { proxyShortfall: f.proxy - e.proxy, trueVsFrontier: e.trueUtility - f.trueUtility };
+          const f = frontierAtKl(baseDist, rows, e.kl).dist;
+          return { proxyShortfall: expectedRows(f, rows) - refProxy - e.proxy, trueVsFrontier: e.trueUtility - expectedRows(f, truth) };
         };
         for (const n of cfg.ns) {
           const e = evaluate(bestOfNDistribution(baseDist, table, n));
