@@ -98,7 +98,7 @@ const COLORS: Record<Verdict["status"], string> = {
 
 function partItem(p: VerdictPart): string {
   const iv = p.interval;
-  const value = p.level === "incentive" || iv.n === 0 ? `exact ${formatCell(iv.estimate)}` : `${formatCell(iv.estimate)} [${formatCell(iv.lo)}, ${formatCell(iv.hi)}], n = ${iv.n}`;
+  const value = iv.n === 0 ? `exact ${formatCell(iv.estimate)}` : `${formatCell(iv.estimate)} [${formatCell(iv.lo)}, ${formatCell(iv.hi)}], n = ${iv.n}`;
   return `<li>${escapeHtml(p.effect)}: <b style="color:${COLORS[p.status]}">${p.status}</b> (${value}${p.threshold ? `; threshold ${escapeHtml(p.threshold)}` : ""})</li>`;
 }
 

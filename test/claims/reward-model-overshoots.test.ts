@@ -1,150 +1,259 @@
 import { expect } from "chai";
 import { setupBackend } from "../helpers/backend";
 import { Rng } from "../../src/rng";
-import { createWorld, exactDistribution } from "../../src/world";
-import { contextSampler, trainBaseModel } from "../../src/claims/kit";
-import { trainPpo } from "../../src/train/ppo";
-import { gaoCurve } from "../../src/stats/gao-fit";
+import { corpusTable, cachedTable, createWorld, exactDistribution, expectedBelievedUtility, expectedTrueUtility, meanRaterParams } from "../../src/world";
+import { tiltAtBeta } from "../../src/incentive";
+import { withNoisyOracle } from "../../src/claims/kit";
+import type { VerdictStatus } from "../../src/verdict";
 import {
-  bestOfNDistribution,
+  alpacaFarmReading,
+  CONSISTENT,
   decideOvershoot,
-  expectedScore,
-  gaoFitRows,
-  matchedKlBudget,
-  matchedKlGapDifference,
-  methodCurve,
-  overshoot,
-  ppoRiseFall,
-  trajectoryBeta,
+  expectedRows,
+  frontierAtKl,
+  frontierEnd,
+  indirectionAt,
+  LABELLERS,
+  ORACLE,
+  overestimationShares,
   overshootSeed,
-  rmRaterDisagreement,
-  utilityTables,
-  type EvalRow,
-  type RlRow,
+  POOL,
+  rewardRows,
+  riseFall,
+  THRESHOLDS,
+  tiltFinals,
+  type FrontierRow,
+  type LabellerName,
+  type OvershootEvidence,
+  type SeedResult,
 } from "../../src/claims/reward-model-overshoots";
 
-/** A full evaluated row from the fields a test cares about (every other metric 0). */
-const ev = <R extends Partial<EvalRow>>(r: R): EvalRow & R => ({
-  kl: 0, d: 0, proxy: 0, trueUtility: 0, believedUtility: 0, inflationGap: 0, overestimation: 0, underestimation: 0, sycophancyRate: 0, exaggerationRate: 0, hallucinationRate: 0, accuracy: 0, rmRaterDisagreement: 0, trueGain: 0,
-  ...r,
-});
-const rlRow = (r: Partial<RlRow> & Pick<RlRow, "method" | "beta" | "iteration" | "final">): RlRow => ev(r);
+const GRID = [0.5, 1, 2];
 
-describe("claim 2: reward model overoptimisation", function () {
-  this.timeout(180000);
-  const world = createWorld({});
+/** A frontier row from the fields a test cares about (every other number 0). */
+function row(labeller: LabellerName, source: FrontierRow["source"], klTarget: number, r: Partial<FrontierRow>): FrontierRow {
+  return {
+    labeller, source, reference: "corpus", klTarget, reached: true,
+    kl: klTarget, d: Math.sqrt(klTarget), proxy: 0, trueGain: 0, trueUtility: 0, believedUtility: 0, inflationGap: 0, overestimation: 0, underestimation: 0, sycophancyRate: 0, exaggerationRate: 0, fabricationRate: 0, honestErrorRate: 0, accuracy: 0,
+    fabricationShare: 0.2, sycophancyShare: 0.5, exaggerationShare: 0.3, behaviourShare: 0.8,
+    ...r,
+  };
+}
+
+/** A frontier along KL 0 and GRID with true utilities `u` (and the inflation gap `gap` at every point). */
+function curve(labeller: LabellerName, source: FrontierRow["source"], u: readonly number[], gap = 0, shares: Partial<FrontierRow> = {}): FrontierRow[] {
+  return [0, ...GRID].map((k, i) => row(labeller, source, k, { trueUtility: u[i]!, inflationGap: gap, ...shares }));
+}
+
+const OVERSHOOT = [0.7, 0.8, 0.75, 0.6];
+const MONOTONE = [0.7, 0.75, 0.8, 0.85];
+const FALLING = [0.7, 0.68, 0.6, 0.5];
+
+/** Synthetic evidence: label limits with the given shapes, and per seed RM frontiers (pool shapes per seed, gap above the limit). */
+function evidence(o: { pool: readonly number[]; oracle?: readonly number[]; rmPool: readonly (readonly number[])[]; rmGap?: readonly number[]; rmShares?: Partial<FrontierRow>[]; shortfall?: number }): OvershootEvidence {
+  const incentive = [...curve(POOL, "label limit", o.pool, 0.1), ...curve(CONSISTENT, "label limit", o.pool, 0.1), ...curve(ORACLE, "label limit", o.oracle ?? MONOTONE, -0.1)];
+  const perSeed: SeedResult[] = o.rmPool.map((u, i) => ({
+    seed: 101 + i,
+    result: {
+      frontier: [...curve(POOL, "reward model", u, o.rmGap?.[i] ?? 0.2, o.rmShares?.[i] ?? {}), ...curve(CONSISTENT, "reward model", u, 0.2), ...curve(ORACLE, "reward model", MONOTONE, -0.1)],
+      bon: [],
+      ppo: o.shortfall === undefined ? [] : [{ beta: 0.03, iteration: 1, ...row(POOL, "reward model", 1, {}), proxyShortfall: o.shortfall, trueVsFrontier: 0 }],
+      rm: [],
+    },
+  }));
+  return { incentive, perSeed };
+}
+
+const seeds = (n: number, u: readonly number[]) => Array.from({ length: n }, () => u);
+/** Per seed: the overshoot shape with its peak and last value jittered (so intervals are not points). */
+const jittered = (n: number, spread: number) => Array.from({ length: n }, (_, i) => [0.7, 0.8 + spread * ((i % 3) - 1), 0.75, 0.6 + spread * ((i % 5) - 2)]);
+const cfg = { matchedKl: 1 };
+
+describe("claim 2 v2: exact frontiers on final states", function () {
+  this.timeout(120000);
+  const world = withNoisyOracle(createWorld({}));
+  const corpus = cachedTable(world, corpusTable(world));
+  const ref = exactDistribution(world, corpus, corpus, { check: false });
+  const params = meanRaterParams(world.config.population);
+  const believed = rewardRows(ref, (e, s) => expectedBelievedUtility(world.config, params, e, world.space.meaning(s)));
+
+  it("the final-state tilt equals the token-level soft-optimal tilt (src/incentive) at the same β", () => {
+    const beta = 0.3;
+    const reward = (e: Parameters<typeof expectedBelievedUtility>[2], s: Parameters<typeof world.space.meaning>[0]) => expectedBelievedUtility(world.config, params, e, world.space.meaning(s));
+    const exact = tiltAtBeta(world, corpus, reward, beta);
+    const mine = tiltFinals(ref, believed, beta);
+    expect(mine.kl).to.be.closeTo(exact.kl, 1e-9);
+    mine.contexts.forEach((c, ci) => {
+      const theirs = new Map(exact.dist.contexts[ci]!.finals.map((f) => [f.state.index, f.prob]));
+      for (const f of c.finals) expect(f.prob).to.be.closeTo(theirs.get(f.state.index) ?? 0, 1e-9);
+    });
+  });
+
+  it("frontierAtKl lands on the requested KL, raises the reward, and returns the end beyond it", () => {
+    const p = frontierAtKl(ref, believed, 0.5);
+    expect(p.reached).to.equal(true);
+    expect(p.dist.kl).to.be.closeTo(0.5, 1e-8);
+    expect(expectedRows(p.dist, believed)).to.be.greaterThan(expectedRows(ref, believed));
+    const end = frontierEnd(ref, believed);
+    const beyond = frontierAtKl(ref, believed, end.kl + 1);
+    expect(beyond.reached).to.equal(false);
+    expect(beyond.dist.kl).to.be.closeTo(end.kl, 1e-12);
+    // the end puts all mass on the best states: nothing at any KL scores more
+    expect(expectedRows(end, believed)).to.be.at.least(expectedRows(frontierAtKl(ref, believed, end.kl * 0.9).dist, believed) - 1e-12);
+    // KL 0 is the reference itself
+    expect(frontierAtKl(ref, believed, 0).dist.kl).to.be.closeTo(0, 1e-9);
+  });
+
+  it("the tilt of true utility maximises true utility at its KL against the tilt of believed utility", () => {
+    const truth = rewardRows(ref, (e, s) => expectedTrueUtility(world.config, e, world.space.meaning(s)));
+    const a = frontierAtKl(ref, truth, 1).dist, b = frontierAtKl(ref, believed, 1).dist;
+    expect(expectedRows(a, truth)).to.be.greaterThan(expectedRows(b, truth));
+  });
+
+  it("shares of over-estimation lie in [0, 1] and the union share bounds each behaviour's", () => {
+    const s = overestimationShares(world, ref, world.config.population);
+    for (const k of ["fabricationShare", "sycophancyShare", "exaggerationShare"] as const) {
+      expect(s[k]).to.be.within(0, 1);
+      expect(s.behaviourShare).to.be.at.least(s[k] - 1e-12);
+    }
+    expect(s.behaviourShare).to.be.at.most(s.fabricationShare + s.sycophancyShare + s.exaggerationShare + 1e-12);
+  });
+});
+
+describe("claim 2 v2: reading the frontiers", () => {
+  it("riseFall reads the peak against KL 0 and the largest KL", () => {
+    const rf = riseFall(curve(POOL, "label limit", OVERSHOOT));
+    expect(rf.rise).to.be.closeTo(0.1, 1e-12);
+    expect(rf.fall).to.be.closeTo(0.2, 1e-12);
+    expect(rf.peakKl).to.equal(0.5);
+    expect(riseFall(curve(POOL, "label limit", MONOTONE)).fall).to.equal(0);
+    expect(riseFall(curve(POOL, "label limit", FALLING)).rise).to.equal(0);
+    expect(riseFall([]).rise).to.be.NaN;
+    expect(riseFall(curve(POOL, "label limit", OVERSHOOT).slice(1)).fall).to.be.NaN; // no KL 0
+  });
+
+  it("indirectionAt compares the gap and the shares at one grid KL", () => {
+    const a = curve(POOL, "reward model", OVERSHOOT, 0.3, { sycophancyShare: 0.7 }), b = curve(POOL, "label limit", OVERSHOOT, 0.1);
+    const x = indirectionAt(a, b, 1)!;
+    expect(x.gap).to.be.closeTo(0.2, 1e-12);
+    expect(x.shares.sycophancyShare).to.be.closeTo(0.2, 1e-12);
+    expect(x.maxShift).to.be.closeTo(0.2, 1e-12);
+    expect(indirectionAt(a, b, 0.75)).to.equal(null);
+  });
+
+  it("alpacaFarmReading gives each reading", () => {
+    const p = (v: number) => ({ estimate: v, lo: v, hi: v, n: 0 });
+    expect(alpacaFarmReading(p(0.2), p(0))).to.equal("agrees");
+    expect(alpacaFarmReading(p(0.2), p(0.2))).to.equal("disagrees: the consistent rater overshoots too");
+    expect(alpacaFarmReading(p(0), p(0.2))).to.equal("no overshoot with the pool");
+    expect(alpacaFarmReading(p(0.2), { estimate: 0.02, lo: 0, hi: 0.05, n: 5 })).to.equal("cannot tell");
+    expect(alpacaFarmReading(p(NaN), p(0))).to.equal("cannot tell");
+  });
+});
+
+describe("claim 2 v2: decideOvershoot returns each status at each level", () => {
+  const levels = (e: OvershootEvidence) => {
+    const d = decideOvershoot(e, cfg);
+    return { incentive: d.levels!.incentive, transmission: d.levels!.transmission, status: d.status, d };
+  };
+  const expectLevels = (e: OvershootEvidence, incentive: VerdictStatus, transmission: VerdictStatus) => {
+    const l = levels(e);
+    expect([l.incentive, l.transmission]).to.deep.equal([incentive, transmission]);
+    return l;
+  };
+
+  it("both levels supported", () => {
+    const l = expectLevels(evidence({ pool: OVERSHOOT, rmPool: jittered(6, 0.01) }), "supported", "supported");
+    expect(l.status).to.equal("supported");
+    expect(l.d.version).to.equal(2);
+    expect(l.d.headline.estimate).to.be.closeTo(0.2, 0.02);
+  });
+
+  it("incentive not supported: the label limit never rises (true utility falls from KL 0)", () => {
+    const l = expectLevels(evidence({ pool: FALLING, rmPool: jittered(6, 0.01) }), "not supported", "supported");
+    expect(l.d.parts.find((p) => p.key === "incentive/rise")!.status).to.equal("not supported");
+    expect(l.status).to.equal("not supported");
+  });
+
+  it("incentive not supported: the noisy oracle's label limit falls too", () => {
+    const l = expectLevels(evidence({ pool: OVERSHOOT, oracle: OVERSHOOT, rmPool: jittered(6, 0.01) }), "not supported", "supported");
+    expect(l.d.parts.find((p) => p.key === "incentive/oracle-no-fall")!.status).to.equal("not supported");
+  });
+
+  it("incentive inconclusive: the RM-minus-limit gap straddles 0 across seeds", () => {
+    const l = expectLevels(evidence({ pool: OVERSHOOT, rmPool: jittered(6, 0.01), rmGap: [0.2, -0.1, 0.15, -0.2, 0.1, -0.05] }), "inconclusive", "supported");
+    expect(l.d.parts.find((p) => p.key === "indirection/gap")!.status).to.equal("inconclusive");
+  });
+
+  it("incentive not supported: the RM's inflation is carried by other behaviours (composition shifts)", () => {
+    const shifted = Array.from({ length: 6 }, (_, i) => ({ sycophancyShare: 0.1 + 0.01 * i }));
+    const l = expectLevels(evidence({ pool: OVERSHOOT, rmPool: jittered(6, 0.01), rmShares: shifted }), "not supported", "supported");
+    expect(l.d.parts.find((p) => p.key === "indirection/composition")!.status).to.equal("not supported");
+  });
+
+  it("transmission not supported: every seed's RM frontier keeps rising", () => {
+    const l = expectLevels(evidence({ pool: OVERSHOOT, rmPool: seeds(6, MONOTONE) }), "supported", "not supported");
+    expect(l.d.parts.find((p) => p.key === "transmission/fall")!.status).to.equal("not supported");
+  });
+
+  it("transmission inconclusive: seeds disagree on the fall", () => {
+    const rm = [OVERSHOOT, MONOTONE, OVERSHOOT, MONOTONE, [0.7, 0.8, 0.78, 0.79], [0.7, 0.8, 0.79, 0.8]];
+    const l = expectLevels(evidence({ pool: OVERSHOOT, rmPool: rm }), "supported", "inconclusive");
+    expect(l.status).to.equal("inconclusive");
+  });
+
+  it("a check never enters the verdict, and a point beating the frontier fails the check", () => {
+    const ok = decideOvershoot(evidence({ pool: OVERSHOOT, rmPool: jittered(6, 0.01), shortfall: 0.01 }), cfg);
+    const bad = decideOvershoot(evidence({ pool: OVERSHOOT, rmPool: jittered(6, 0.01), shortfall: -0.01 }), cfg);
+    const check = (d: typeof ok) => d.parts.find((p) => p.key === "check/frontier-bound")!;
+    expect(check(ok).status).to.equal("supported");
+    expect(check(bad).status).to.equal("not supported");
+    expect(check(bad).role).to.equal("check");
+    expect(bad.status).to.equal("supported");
+  });
+
+  it("every evidence part is at a level, the rise/fall parts at both, and the reported comparisons are not parts", () => {
+    const d = decideOvershoot(evidence({ pool: OVERSHOOT, rmPool: jittered(6, 0.01) }), cfg);
+    const keys = d.parts.map((p) => `${p.level}:${p.key}`);
+    expect(keys).to.include.members(["incentive:incentive/rise", "incentive:incentive/fall", "transmission:transmission/rise", "transmission:transmission/fall", "incentive:indirection/gap", "incentive:indirection/composition"]);
+    expect(d.parts.some((p) => p.key.startsWith("consistent") || p.key.startsWith("oracle/rm"))).to.equal(false);
+    expect(d.reported.map((r) => r.key)).to.include.members(["consistent/limit/fall", "consistent/rm/fall", "oracle/rm/relative"]);
+    expect(d.alpacaFarm.incentive).to.equal("disagrees: the consistent rater overshoots too");
+  });
+
+  it("no seeds: the transmission level and the seed-based indirection are inconclusive", () => {
+    const l = levels({ incentive: evidence({ pool: OVERSHOOT, rmPool: [] }).incentive, perSeed: [] });
+    expect([l.incentive, l.transmission]).to.deep.equal(["inconclusive", "inconclusive"]);
+  });
+});
+
+describe("claim 2 v2: one tiny seed end to end", function () {
+  this.timeout(300000);
   before(setupBackend);
 
-  it("best-of-n on the rater's own believed utility raises believed utility, and disagreement with the rater is 0", () => {
-    const base = trainBaseModel(world, { trainDocs: 300, heldOutDocs: 50 }, Rng.fromSeed(2));
-    try {
-      const dist = exactDistribution(world, base.table, base.table);
-      const { believed, truth } = utilityTables(world, world.config.population);
-      expect(rmRaterDisagreement(dist, believed, believed)).to.equal(0);
-      const negated = believed.map((r) => r.map((x) => -x));
-      expect(rmRaterDisagreement(dist, negated, believed)).to.equal(1);
-      const b1 = bestOfNDistribution(dist, believed, 1), b64 = bestOfNDistribution(dist, believed, 64);
-      expect(b1.kl).to.be.closeTo(0, 1e-12);
-      expect(expectedScore(b1, believed)).to.be.closeTo(expectedScore(dist, believed), 1e-12);
-      expect(expectedScore(b64, believed)).to.be.greaterThan(expectedScore(dist, believed) + 0.1);
-      expect(b64.kl).to.be.lessThan(Math.log(64)); // meaning-level KL under the analytic bound
-      // Selecting on the truth itself never lowers true utility.
-      expect(expectedScore(bestOfNDistribution(dist, truth, 64), truth)).to.be.greaterThan(expectedScore(dist, truth));
-    } finally {
-      base.dispose();
-    }
+  it("fits an RM per labeller, reads every frontier on the grid, and no best-of-n or PPO point beats the RM frontier", () => {
+    const world = withNoisyOracle(createWorld({}));
+    const r = overshootSeed(world, { rmPairs: 150, heldOutPairs: 60, trainDocs: 300, heldOutDocs: 50, ns: [1, 8, 64], rm: { epochs: 2 }, klGrid: [0.2, 1], matchedKl: 1, ppoCheckpoints: [1], ppo: { iterations: 2, batchSize: 32, minibatches: 2 } }, Rng.fromSeed(3));
+    expect(r.rm.map((x) => x.labeller)).to.deep.equal([...LABELLERS]);
+    for (const l of LABELLERS) expect(r.frontier.filter((f) => f.labeller === l && f.reference === "corpus").map((f) => f.klTarget)).to.deep.equal([0, 0.2, 1]);
+    expect(r.frontier.filter((f) => f.reference === "base model").every((f) => f.labeller === POOL)).to.equal(true);
+    for (const f of r.frontier.filter((f) => f.reached)) expect(f.kl).to.be.closeTo(f.klTarget, 1e-6);
+    expect(r.bon[0]!.kl).to.be.closeTo(0, 1e-12);
+    expect(r.bon[0]!.proxyShortfall).to.be.closeTo(0, 1e-9); // n = 1 is the base model, the frontier's start
+    expect(r.bon[0]!.trueVsFrontier).to.be.closeTo(0, 1e-9);
+    expect(r.bon[2]!.proxy).to.be.greaterThan(r.bon[1]!.proxy);
+    expect(r.ppo.map((p) => p.iteration)).to.deep.equal([0, 1, 2]);
+    for (const p of [...r.bon, ...r.ppo]) expect(p.proxyShortfall).to.be.at.least(-1e-7);
+    const corpusBase = r.frontier.filter((f) => f.klTarget === 0 && f.reference === "corpus").map((f) => f.trueUtility);
+    expect(new Set(corpusBase.map((u) => u.toFixed(12))).size).to.equal(1); // every corpus frontier starts at the corpus
+    expect(THRESHOLDS.rise).to.equal(0.02);
   });
 
-  it("trainPpo calls onIteration once per iteration with that iteration's log row", () => {
-    const base = trainBaseModel(world, { trainDocs: 200, heldOutDocs: 50 }, Rng.fromSeed(4));
-    const policy = base.policy.trainableCopy();
-    try {
-      const seen: { it: number; kl: number }[] = [];
-      const logs = trainPpo(policy, base.reference, contextSampler(world), (cs) => cs.map(() => 1), { iterations: 3, batchSize: 16, minibatches: 2 }, Rng.fromSeed(5), (it, row) => seen.push({ it, kl: row["objective/kl"]! }));
-      expect(seen.map((x) => x.it)).to.deep.equal([1, 2, 3]);
-      expect(seen.map((x) => x.kl)).to.deep.equal(logs.map((l) => l["objective/kl"]));
-    } finally {
-      policy.dispose();
-      base.dispose();
-    }
-  });
-
-  it("runs one tiny seed end to end with nested RM data sets, PPO checkpoints and DPO", () => {
-    const r = overshootSeed(world, { rmPairs: [100, 200], indirectionPairs: 200, heldOutPairs: 100, trainDocs: 300, heldOutDocs: 50, ns: [1, 8, 64], rm: { epochs: 3 }, ppoRuns: [{ beta: 0.1, checkpoints: [1] }, { beta: 3, checkpoints: [] }], ppo: { iterations: 2, batchSize: 32, minibatches: 2 }, dpoBetas: [0.5], dpo: { epochs: 1, batchSize: 32 } }, Rng.fromSeed(3));
-    expect(r.rm.map((x) => x["rmPairs"])).to.deep.equal([100, 200]);
-    expect(r.bon.length).to.equal(6);
-    const c = r.bon.filter((x) => x["rmPairs"] === 200).sort((a, b) => (a["n"] as number) - (b["n"] as number));
-    expect(c[0]!["kl"]).to.be.closeTo(0, 1e-12);
-    expect(c[2]!["proxy"] as number).to.be.greaterThan(c[1]!["proxy"] as number); // proxy rises with n
-    expect(r.rl.map((x) => `${x["method"]}/${x["beta"]}/${x["iteration"]}`)).to.deep.equal([
-      "PPO on RM/null/0", "DPO on rater labels/null/0", "PPO on RM/0.1/1", "PPO on RM/0.1/2", "PPO on RM/3/2", "DPO on rater labels/0.5/null",
-    ]);
-    for (const x of r.rl) expect(x["kl"] as number).to.be.at.least(0);
-    expect(trajectoryBeta(r.rl)).to.equal(0.1);
-    expect(methodCurve(r.rl, "PPO on RM", "ends").map((x) => x["beta"])).to.deep.equal([null, 0.1, 3]);
-    expect(methodCurve(r.rl, "PPO on RM", "trajectory").map((x) => x["iteration"])).to.deep.equal([0, 1, 2]);
-  });
-
-  it("fixes the matched-KL budget at the midpoint of the shared trained range", () => {
-    expect(matchedKlBudget([0, 0.1, 2], [0, 0.5, 1])).to.be.closeTo(0.75, 1e-12);
-    expect(matchedKlBudget([0, 0.1, 0.2], [0, 0.5, 1])).to.equal(null); // no overlap
-    expect(matchedKlBudget([0], [0, 1])).to.equal(null);
-  });
-
-  it("fits the RL Gao form to the PPO trajectory run only, with the best-of-n form's R² beside it", () => {
-    const ds = [0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.6];
-    const traj = ds.map((d, i) => rlRow({ method: "PPO on RM", beta: 0.03, iteration: i + 1, final: i === ds.length - 1, kl: d * d, d, trueUtility: 0.5 + gaoCurve("rl", 0.1, 0.3, d), trueGain: gaoCurve("rl", 0.1, 0.3, d) }));
-    const base = rlRow({ method: "PPO on RM", beta: null, iteration: 0, final: true, kl: 0, d: 0, trueUtility: 0.5, trueGain: 0 });
-    const strong = rlRow({ method: "PPO on RM", beta: 1, iteration: 7, final: true, kl: 0.04, d: 0.2, trueUtility: 0.1, trueGain: -0.4 }); // not part of the trajectory
-    const rows = gaoFitRows([{ seed: 1, result: { bon: [], rl: [base, ...traj, strong], rm: [] } }]);
-    expect(rows).to.have.length(1);
-    const r = rows[0]!;
-    expect(r["alpha"] as number).to.be.closeTo(0.1, 1e-9);
-    expect(r["beta"] as number).to.be.closeTo(0.3, 1e-9);
-    expect(r["r2"] as number).to.be.closeTo(1, 1e-9);
-    expect(r["r2OtherForm"] as number).to.be.lessThan(0.999);
-    const peak = traj.reduce((a, b) => (b.trueUtility > a.trueUtility ? b : a));
-    expect(r["observedPeakD"] as number).to.be.closeTo(peak.d, 1e-12);
-    expect(r["overshoot"] as number).to.be.closeTo(peak.trueUtility - traj[traj.length - 1]!.trueUtility, 1e-12);
-  });
-
-  it("measures overshoot and matched-KL differences, and decides both ways", () => {
-    const curve = (peak: boolean) => [1, 4, 16].map((n, i) => ev({ rmPairs: 0, klBound: 0, dBound: 0, n, d: i, trueUtility: peak ? [0.5, 0.7, 0.4][i]! : [0.5, 0.6, 0.7][i]! }));
-    expect(overshoot(curve(true)).drop).to.be.closeTo(0.3, 1e-12);
-    expect(overshoot(curve(true)).peakN).to.equal(4);
-    expect(overshoot(curve(false)).drop).to.equal(0);
-    const rl = (gapPpo: number): RlRow[] => [
-      rlRow({ method: "PPO on RM", beta: null, iteration: 0, final: true, kl: 0, inflationGap: 0, trueUtility: 0.5 }),
-      rlRow({ method: "PPO on RM", beta: 0.03, iteration: 1, final: false, kl: 0.5, inflationGap: 0, trueUtility: 0.6 }),
-      rlRow({ method: "PPO on RM", beta: 0.03, iteration: 2, final: true, kl: 2, inflationGap: gapPpo, trueUtility: 0.3 }),
-      rlRow({ method: "PPO on RM", beta: 1, iteration: 2, final: true, kl: 0.2, inflationGap: gapPpo / 2, trueUtility: 0.45 }),
-      rlRow({ method: "DPO on rater labels", beta: null, iteration: 0, final: true, kl: 0, inflationGap: 0, trueUtility: 0.5 }),
-      rlRow({ method: "DPO on rater labels", beta: 0.1, iteration: null, final: true, kl: 1, inflationGap: 0.1, trueUtility: 0.5 }),
-      rlRow({ method: "DPO on rater labels", beta: 1, iteration: null, final: true, kl: 0.2, inflationGap: 0.02, trueUtility: 0.5 }),
-    ];
-    // Ends: PPO points at KL 0.2 and 2; DPO at 0.2 and 1 → budget (0.2 + 1)/2 = 0.6.
-    const m = matchedKlGapDifference(rl(0.4))!;
-    expect(m.kl).to.be.closeTo(0.6, 1e-12);
-    expect(m.ppo).to.be.closeTo(0.2 + (0.4 - 0.2) * (0.4 / 1.8), 1e-12);
-    expect(m.dpo).to.be.closeTo(0.02 + 0.08 * 0.5, 1e-12);
-    expect(m.diff).to.be.closeTo(m.ppo - m.dpo, 1e-12);
-    // Trajectory (β = 0.03, two checkpoints): PPO at 0.5 and 2 → budget (0.5 + 1)/2 = 0.75, where PPO's gap is 0.4·(0.25/1.5).
-    const t = matchedKlGapDifference(rl(0.4), "inflationGap", "trajectory")!;
-    expect(t.kl).to.be.closeTo(0.75, 1e-12);
-    expect(t.ppo).to.be.closeTo(0.4 * (0.25 / 1.5), 1e-12);
-    const rf = ppoRiseFall(rl(0.4))!;
-    expect(rf.rise).to.be.closeTo(0.1, 1e-12);
-    expect(rf.fall).to.be.closeTo(0.3, 1e-12);
-    expect(rf.peakKl).to.equal(0.5);
-    const seeds = [1, 2, 3].map((s) => ({ seed: s, result: { bon: curve(true).map((r) => ({ ...r, rmPairs: 10, trueUtility: r.trueUtility + 0.01 * s })), rl: rl(0.4 + 0.01 * s), rm: [] } }));
-    const d = decideOvershoot(seeds, 10);
-    expect(d.parts.map((p) => p.status)).to.deep.equal(["supported", "supported"]);
-    const flat = [1, 2, 3].map((s) => ({ seed: s, result: { bon: curve(false).map((r) => ({ ...r, rmPairs: 10 })), rl: rl(-0.1 + 0.01 * s), rm: [] } }));
-    expect(decideOvershoot(flat, 10).parts.map((p) => p.status)).to.deep.equal(["not supported", "not supported"]);
-    // No overlap of the two KL ranges in any seed: the indirection part is inconclusive, not an error.
-    const apart = [1, 2, 3].map((s) => ({ seed: s, result: { bon: curve(true).map((r) => ({ ...r, rmPairs: 10, trueUtility: r.trueUtility + 0.01 * s })), rl: rl(0.4).map((r) => (r.method === "DPO on rater labels" && r.kl > 0 ? { ...r, kl: r.kl * 100 } : r)), rm: [] } }));
-    const da = decideOvershoot(apart, 10);
-    expect(da.parts.map((p) => p.status)).to.deep.equal(["supported", "inconclusive"]);
-    expect(da.parts[1]!.interval.n).to.equal(0);
+  it("without PPO the seed has no PPO rows, and the same seed gives the same numbers", () => {
+    const world = withNoisyOracle(createWorld({}));
+    const o = { rmPairs: 100, heldOutPairs: 40, trainDocs: 200, heldOutDocs: 40, ns: [1, 4], rm: { epochs: 1 }, klGrid: [0.5, 1], matchedKl: 1 };
+    const a = overshootSeed(world, o, Rng.fromSeed(7), false), b = overshootSeed(world, o, Rng.fromSeed(7), false);
+    expect(a.ppo).to.deep.equal([]);
+    expect(a.frontier).to.deep.equal(b.frontier);
   });
 });

@@ -1,22 +1,36 @@
-/** One seed of the claim-2 experiment and the run over seeds: typed rows, base model, labelled pairs, RMs, best-of-n, PPO on the RM, DPO on the labels. */
+/**
+ * Claim 2, version 2: the exact frontiers (label limits once; each seed's reward models),
+ * and the descriptive trained curves (best-of-n and PPO on the pool's RM, each with its
+ * distance from that RM's exact frontier). Typed rows; the run over seeds.
+ */
 import { Rng } from "../../rng";
 import { RewardModel, type Comparison } from "../../train/reward-model";
 import { bestOfNKlBound } from "../../train/best-of-n";
 import { trainPpo } from "../../train/ppo";
-import { trainDpo, type Preference } from "../../train/dpo";
+import { labelLimit } from "../../incentive";
 import { assertFiniteRow, type OnProgress } from "../kit/seeds";
-import { contextSampler, exactPolicyDistribution, pairLabeler, trainBaseModel, type JudgedPair } from "../kit/world-runs";
+import { contextSampler, exactPolicyDistribution, pairLabeler, trainBaseModel, type JudgedPair, type Judge } from "../kit/world-runs";
 import { rewardFeatures } from "../kit/world-adapter";
+import { withNoisyOracle } from "../kit/incentive-runs";
 import { checkField, SEEDS_RULE } from "../kit/budget";
-import { exactDistribution, exactMetrics, judgeOracle, pickMetrics, type Context, type ExactDistribution, type PopulationConfig, type World, type WorldMetrics } from "../../world";
+import { cachedTable, corpusTable, exactDistribution, exactMetrics, expectedTrueUtility, fixedPopulation, judgeOracle, meanRaterParams, pickMetrics, type Context, type ExactDistribution, type PopulationConfig, type World, type WorldMetrics } from "../../world";
 import { resolveOvershootConfig, type OvershootConfig, type OvershootOverrides } from "./config";
-import { bestOfNDistribution, expectedScore, rmRaterDisagreement, scoreTable, utilityTables, type ScoreTable } from "./tables";
+import { bestOfNDistribution, scoreTable, type ScoreTable } from "./tables";
+import { expectedRows, frontierAtKl, overestimationShares, rewardRows, tableReward, type OverestimationShares, type RewardRows } from "./frontier";
 
-/** Method labels of the RL rows. */
-export const PPO = "PPO on RM";
-export const DPO = "DPO on rater labels";
-/** The method of an RL row. */
-export type Method = typeof PPO | typeof DPO;
+/** The three labellers of claim 2. */
+export const POOL = "rater pool";
+export const CONSISTENT = "consistent rater";
+export const ORACLE = "noisy oracle";
+export type LabellerName = typeof POOL | typeof CONSISTENT | typeof ORACLE;
+export const LABELLERS: readonly LabellerName[] = [POOL, CONSISTENT, ORACLE];
+
+/** The labeller behind a name: the varied pool, its mean rater as a population of one kind, or the noisy oracle. */
+export function labellerOf(name: LabellerName, pool: PopulationConfig): Judge {
+  if (name === POOL) return { kind: "population", population: pool };
+  if (name === CONSISTENT) return { kind: "population", population: fixedPopulation(meanRaterParams(pool)) };
+  return { kind: "oracle" };
+}
 
 /** The world metrics every evaluated row reports, in column order. */
 export const METRICS = [
@@ -27,100 +41,188 @@ export const METRICS = [
   "underestimation",
   "sycophancyRate",
   "exaggerationRate",
-  "hallucinationRate",
+  "fabricationRate",
+  "honestErrorRate",
   "accuracy",
 ] as const satisfies readonly (keyof WorldMetrics)[];
 
-/** One exactly evaluated policy: KL, d = √KL, proxy gain, world metrics, RM-vs-rater disagreement, true-utility gain. */
+/** An exactly evaluated policy: KL, d = √KL, its reward's gain over the reference, world metrics, shares of E⁺. */
 export type EvalRow = {
-  /** KL to the base model (over meanings for best-of-n, over sequences for PPO and DPO). */
+  /** Exact KL to the reference (nats; sequence KL = final-state KL, see frontier.ts). */
   kl: number;
   /** d = √KL. */
   d: number;
-  /** RM score gained over the base model. */
+  /** The reward's expected gain over the reference (label-limit scores or RM score). */
   proxy: number;
-} & Pick<WorldMetrics, (typeof METRICS)[number]> & {
-  rmRaterDisagreement: number;
-  /** True utility minus the base model's (for the Gao fits). */
+  /** True utility minus the reference's (for the Gao fits). */
   trueGain: number;
+} & Pick<WorldMetrics, (typeof METRICS)[number]> &
+  OverestimationShares;
+
+/** Where a frontier comes from: a labeller's exact label limit, or a reward model fitted to its finite labels. */
+export type FrontierSource = "label limit" | "reward model";
+/** The reference a frontier tilts: the human corpus, or the seed's pretrained base model. */
+export type ReferenceName = "corpus" | "base model";
+
+/** One point of an exact frontier: the optimum of a reward at a grid KL. */
+export type FrontierRow = {
+  labeller: LabellerName;
+  source: FrontierSource;
+  reference: ReferenceName;
+  /** The grid KL asked for (0: the reference). */
+  klTarget: number;
+  /** False when the grid KL lies beyond the frontier's end (read at the end). */
+  reached: boolean;
+} & EvalRow;
+
+/** Distance of a trained or best-of-n point from the RM's exact frontier (base-model reference) at its own KL. */
+export type FrontierDistance = {
+  /** The frontier's RM-score gain at this KL minus the point's (≥ 0: no policy beats the tilt at its KL). */
+  proxyShortfall: number;
+  /** The point's true utility minus the frontier's at this KL. */
+  trueVsFrontier: number;
 };
 
-/** A best-of-n point: RM data size, n, the analytic KL bound and its √. */
-export type BonRow = { rmPairs: number; n: number; klBound: number; dBound: number } & EvalRow;
-/** A PPO checkpoint or DPO run (β null and iteration 0: the base model; DPO's iteration is null). */
-export type RlRow = { method: Method; beta: number | null; iteration: number | null; final: boolean } & EvalRow;
-/** A reward model: held-out agreement with the rater and the oracle, disagreement on base-model outputs. */
-export type RmRow = { rmPairs: number; "accuracy/rater": number; "accuracy/oracle": number; "disagreement/base": number };
+/** A best-of-n point on the pool RM (base-model reference). */
+export type BonRow = { n: number; klBound: number } & EvalRow & FrontierDistance;
+/** A PPO checkpoint on the pool RM (iteration 0: the base model). */
+export type PpoRow = { beta: number; iteration: number } & EvalRow & FrontierDistance;
+/** A reward model: held-out agreement with its own labeller and with the noisy oracle. */
+export type RmRow = { labeller: LabellerName; "accuracy/labeller": number; "accuracy/oracle": number };
 /** A row tagged with its seed. */
 export type Seeded<R> = { seed: number } & R;
 
-function evalRow(world: World, dist: ExactDistribution, rm: ScoreTable, believed: number[][], baseProxy: number, baseTrue: number): EvalRow {
-  const m = exactMetrics(world, dist);
-  return {
-    kl: dist.kl,
-    d: Math.sqrt(Math.max(0, dist.kl)),
-    proxy: expectedScore(dist, rm) - baseProxy,
-    ...pickMetrics(m, METRICS),
-    rmRaterDisagreement: rmRaterDisagreement(dist, rm, believed),
-    trueGain: m.trueUtility - baseTrue,
+/** The exact evaluation of distributions over one reference with one reward. */
+export interface Evaluator {
+  (dist: ExactDistribution): EvalRow;
+}
+
+/** An evaluator against `ref` and the reward `rows` (metrics and shares with the pool's mean rater). */
+export function evaluator(world: World, ref: ExactDistribution, rows: RewardRows, population: PopulationConfig): Evaluator {
+  const refProxy = expectedRows(ref, rows);
+  const refTrue = exactMetrics(world, ref, { population }).trueUtility;
+  return (dist) => {
+    const m = exactMetrics(world, dist, { population });
+    return { kl: dist.kl, d: Math.sqrt(Math.max(0, dist.kl)), proxy: expectedRows(dist, rows) - refProxy, trueGain: m.trueUtility - refTrue, ...pickMetrics(m, METRICS), ...overestimationShares(world, dist, population) };
   };
 }
 
-/** Rater-labelled pairs of base-model samples (kept pairs only) with their oracle labels. */
-function labelledPairs(world: World, sample: (rng: Rng, cs: Context[]) => number[][], population: PopulationConfig, n: number, rng: Rng): { pairs: JudgedPair[]; oracle: number[] } {
-  const ctxRng = rng.fork("contexts"), sampRng = rng.fork("sampling"), labRng = rng.fork("labels"), oraRng = rng.fork("oracle");
-  const draw = contextSampler(world);
+/** The exact frontier of a reward over a reference along KL 0 and the grid. */
+export function frontierRows(world: World, ref: ExactDistribution, rows: RewardRows, grid: readonly number[], population: PopulationConfig, tag: Pick<FrontierRow, "labeller" | "source" | "reference">): FrontierRow[] {
+  const evaluate = evaluator(world, ref, rows, population);
+  return [0, ...grid].map((k) => {
+    const p = frontierAtKl(ref, rows, k);
+    return { ...tag, klTarget: k, reached: p.reached, ...evaluate(p.dist) };
+  });
+}
+
+/** The exact reference distribution of the incentive level: the human corpus. */
+export function corpusDistribution(world: World): { table: ReturnType<typeof corpusTable>; dist: ExactDistribution } {
+  const table = cachedTable(world, corpusTable(world));
+  return { table, dist: exactDistribution(world, table, table, { check: false }) };
+}
+
+/**
+ * The incentive level: each labeller's exact label limit on corpus pairs (the reward model
+ * of infinitely many labels), tilted exactly along the grid. `world` must carry the noisy
+ * oracle (`withNoisyOracle`).
+ */
+export function incentiveFrontiers(world: World, cfg: Pick<OvershootConfig, "klGrid" | "limitNodes" | "population">): FrontierRow[] {
+  const corpus = corpusDistribution(world);
+  return LABELLERS.flatMap((name) => {
+    const limit = labelLimit(world, labellerOf(name, cfg.population), corpus.table, { nodes: cfg.limitNodes });
+    return frontierRows(world, corpus.dist, rewardRows(corpus.dist, limit.reward), cfg.klGrid, cfg.population, { labeller: name, source: "label limit", reference: "corpus" });
+  });
+}
+
+/** Pairs of base-model samples for one query context each (with the hidden truth drawn when labelled). */
+interface DrawnPairs {
+  contexts: Context[];
+  a: number[][];
+  b: number[][];
+}
+
+/** Draws `n` pairs of base-model samples (contexts as queries arrive). */
+function drawPairs(world: World, sample: (rng: Rng, cs: Context[]) => number[][], n: number, rng: Rng): DrawnPairs {
+  const contexts = contextSampler(world)(rng.fork("contexts"), n);
+  const sampRng = rng.fork("sampling");
+  return { contexts, a: sample(sampRng, contexts), b: sample(sampRng, contexts) };
+}
+
+/**
+ * The first `n` kept labels of `who` on drawn pairs (the same pairs for every labeller, so
+ * the labellers are paired); more pairs are drawn if skips or "equal" leave fewer than `n`.
+ */
+function labelledPairs(world: World, sample: (rng: Rng, cs: Context[]) => number[][], drawn: DrawnPairs, who: Judge, n: number, rng: Rng): JudgedPair[] {
+  const labRng = rng.fork("labels");
   const pairs: JudgedPair[] = [];
-  const label = pairLabeler(world, { kind: "population", population }, pairs);
+  const label = pairLabeler(world, who, pairs);
+  for (let i = 0; i < drawn.contexts.length && pairs.length < n; i++) label(drawn.contexts[i]!, drawn.a[i]!, drawn.b[i]!, labRng);
   for (let guard = 0; pairs.length < n && guard < 100; guard++) {
-    const cs = draw(ctxRng, Math.ceil((n - pairs.length) * 1.1) + 8);
-    const a = sample(sampRng, cs), b = sample(sampRng, cs);
-    for (let i = 0; i < cs.length && pairs.length < n; i++) label(cs[i]!, a[i]!, b[i]!, labRng);
+    const more = drawPairs(world, sample, n - pairs.length + 8, rng.fork(`more/${guard}`));
+    for (let i = 0; i < more.contexts.length && pairs.length < n; i++) label(more.contexts[i]!, more.a[i]!, more.b[i]!, labRng);
   }
-  const oracle = pairs.map((p) => judgeOracle(world.config, { context: p.context, truth: p.truth }, world.space.parse(p.a).meaning, world.space.parse(p.b).meaning, oraRng).label as number);
-  return { pairs, oracle };
+  return pairs;
 }
 
 function toComparisons(world: World, pairs: readonly JudgedPair[]): Comparison[] {
   return pairs.map((p) => ({ a: rewardFeatures(world, p.context, p.a), b: rewardFeatures(world, p.context, p.b), label: p.label }));
 }
 
-/** Results of one seed: best-of-n rows, RL rows (PPO on the RM and DPO on labels), RM rows. */
+/** Results of one seed. */
 export interface OvershootSeed {
+  /** Each labeller's RM frontier on the corpus (decided), and the pool RM's frontier on the base model (for distances). */
+  frontier: FrontierRow[];
+  /** best-of-n on the pool RM, from the base model. */
   bon: BonRow[];
-  rl: RlRow[];
+  /** PPO on the pool RM (only for the first `ppoSeeds` seeds; else empty). */
+  ppo: PpoRow[];
   rm: RmRow[];
 }
 
-/** One seed of the claim-2 experiment (see the file comment). `overrides` are checked before any work. */
-export function overshootSeed(world: World, overrides: OvershootOverrides, rng: Rng): OvershootSeed {
+/**
+ * One seed (see the file comment). `world` must carry the noisy oracle; `withPpo` says
+ * whether this seed also trains PPO. `overrides` are checked before any work.
+ */
+export function overshootSeed(world: World, overrides: OvershootOverrides, rng: Rng, withPpo = true): OvershootSeed {
   const cfg = resolveOvershootConfig(overrides);
+  const corpus = corpusDistribution(world);
   const base = trainBaseModel(world, { trainDocs: cfg.trainDocs, heldOutDocs: cfg.heldOutDocs }, rng.fork("base"));
-  const out: OvershootSeed = { bon: [], rl: [], rm: [] };
+  const out: OvershootSeed = { frontier: [], bon: [], ppo: [], rm: [] };
   try {
     const baseDist = exactDistribution(world, base.table, base.table);
-    const baseTrue = base.metrics.trueUtility;
-    const { believed } = utilityTables(world, cfg.population);
     const sample = (r: Rng, cs: Context[]) => base.policy.sample(r, cs);
-    const maxN = Math.max(...cfg.rmPairs);
-    const train = labelledPairs(world, sample, cfg.population, maxN, rng.fork("rm-pairs"));
-    const held = labelledPairs(world, sample, cfg.population, cfg.heldOutPairs, rng.fork("rm-heldout"));
-    const heldCmp = toComparisons(world, held.pairs);
-    const allCmp = toComparisons(world, train.pairs);
-    for (const N of cfg.rmPairs) {
-      const { model } = RewardModel.train(allCmp.slice(0, N), cfg.rm, rng.fork(`rm/${N}`));
+    const trainDrawn = drawPairs(world, sample, Math.ceil(cfg.rmPairs * 1.1) + 8, rng.fork("rm-pairs"));
+    const heldDrawn = drawPairs(world, sample, Math.ceil(cfg.heldOutPairs * 1.1) + 8, rng.fork("rm-heldout"));
+    const truth = rewardRows(baseDist, (e, st) => expectedTrueUtility(world.config, e, world.space.meaning(st)));
+    for (const name of LABELLERS) {
+      const who = labellerOf(name, cfg.population);
+      const train = labelledPairs(world, sample, trainDrawn, who, cfg.rmPairs, rng.fork(`rm-pairs/${name}`));
+      const held = labelledPairs(world, sample, heldDrawn, who, cfg.heldOutPairs, rng.fork(`rm-heldout/${name}`));
+      const oraRng = rng.fork(`oracle/${name}`);
+      const heldOracle = held.map((p) => judgeOracle(world.config, { context: p.context, truth: p.truth }, world.space.parse(p.a).meaning, world.space.parse(p.b).meaning, oraRng).label as number);
+      const { model } = RewardModel.train(toComparisons(world, train), cfg.rm, rng.fork(`rm/${name}`));
       try {
+        const heldCmp = toComparisons(world, held);
+        const acc = model.accuracy(heldCmp, { labeller: held.map((p) => p.label), oracle: heldOracle });
+        out.rm.push({ labeller: name, "accuracy/labeller": acc["accuracy/labeller"]!, "accuracy/oracle": acc["accuracy/oracle"]! });
         const table = scoreTable(world, model);
-        const acc = model.accuracy(heldCmp, { rater: held.pairs.map((p) => p.label), oracle: held.oracle });
-        const baseProxy = expectedScore(baseDist, table);
-        const evaluate = (dist: ExactDistribution) => evalRow(world, dist, table, believed, baseProxy, baseTrue);
-        out.rm.push({ rmPairs: N, "accuracy/rater": acc["accuracy/rater"]!, "accuracy/oracle": acc["accuracy/oracle"]!, "disagreement/base": rmRaterDisagreement(baseDist, table, believed) });
-        for (const n of cfg.ns) out.bon.push({ rmPairs: N, n, klBound: bestOfNKlBound(n), dBound: Math.sqrt(bestOfNKlBound(n)), ...evaluate(bestOfNDistribution(baseDist, table, n)) });
-        if (N !== cfg.indirectionPairs) continue;
-        const baseRow = { beta: null, iteration: 0, final: true, ...evaluate(baseDist) };
-        out.rl.push({ method: PPO, ...baseRow }, { method: DPO, ...baseRow });
-        out.rl.push(...ppoOnRewardModel(world, base, table, cfg, rng, evaluate));
-        out.rl.push(...dpoOnLabels(world, base, train.pairs.slice(0, N), cfg, rng, evaluate));
+        const reward = tableReward(table);
+        out.frontier.push(...frontierRows(world, corpus.dist, rewardRows(corpus.dist, reward), cfg.klGrid, cfg.population, { labeller: name, source: "reward model", reference: "corpus" }));
+        if (name !== POOL) continue;
+        const rows = rewardRows(baseDist, reward);
+        out.frontier.push(...frontierRows(world, baseDist, rows, cfg.klGrid, cfg.population, { labeller: name, source: "reward model", reference: "base model" }));
+        const evaluate = evaluator(world, baseDist, rows, cfg.population);
+        const refProxy = expectedRows(baseDist, rows);
+        const distance = (e: EvalRow): FrontierDistance => {
+          const f = frontierAtKl(baseDist, rows, e.kl).dist;
+          return { proxyShortfall: expectedRows(f, rows) - refProxy - e.proxy, trueVsFrontier: e.trueUtility - expectedRows(f, truth) };
+        };
+        for (const n of cfg.ns) {
+          const e = evaluate(bestOfNDistribution(baseDist, table, n));
+          out.bon.push({ n, klBound: bestOfNKlBound(n), ...e, ...distance(e) });
+        }
+        if (withPpo) out.ppo.push(...ppoOnRewardModel(world, base, table, cfg, rng, evaluate, distance));
       } finally {
         model.dispose();
       }
@@ -133,38 +235,21 @@ export function overshootSeed(world: World, overrides: OvershootOverrides, rng: 
 
 type Base = ReturnType<typeof trainBaseModel>;
 
-/** PPO on the RM's score table, one run per `ppoRuns` entry, evaluated exactly at its checkpoints. */
-function ppoOnRewardModel(world: World, base: Base, table: ScoreTable, cfg: OvershootConfig, rng: Rng, evaluate: (d: ExactDistribution) => EvalRow): RlRow[] {
-  const rows: RlRow[] = [];
+/** PPO on the RM's score table (one weak-leash run), evaluated exactly at its checkpoints; iteration 0 is the base model. */
+function ppoOnRewardModel(world: World, base: Base, table: ScoreTable, cfg: OvershootConfig, rng: Rng, evaluate: Evaluator, distance: (e: EvalRow) => FrontierDistance): PpoRow[] {
   const reward = (cs: readonly Context[], outputs: readonly number[][]) => cs.map((c, i) => table[c.index]![world.space.parse(outputs[i]!).state.index]!);
   const iterations = cfg.ppo.iterations;
-  for (const run of cfg.ppoRuns) {
-    const policy = base.policy.trainableCopy();
-    const at = new Set([...run.checkpoints, iterations]);
-    try {
-      trainPpo(policy, base.reference, contextSampler(world), reward, { ...cfg.ppo, iterations, beta: run.beta }, rng.fork(`ppo/${run.beta}`), (it) => {
-        if (!at.has(it)) return;
-        rows.push({ method: PPO, beta: run.beta, iteration: it, final: it === iterations, ...evaluate(exactPolicyDistribution(world, policy, base.table)) });
-      });
-    } finally {
-      policy.dispose();
-    }
-  }
-  return rows;
-}
-
-/** Offline DPO on the raw rater labels the RM was fitted to, one run per β. */
-function dpoOnLabels(world: World, base: Base, pairs: readonly JudgedPair[], cfg: OvershootConfig, rng: Rng, evaluate: (d: ExactDistribution) => EvalRow): RlRow[] {
-  const rows: RlRow[] = [];
-  const prefs: Preference<Context>[] = pairs.map((p) => (p.label === 1 ? { context: p.context, chosen: p.a, rejected: p.b } : { context: p.context, chosen: p.b, rejected: p.a }));
-  for (const beta of cfg.dpoBetas) {
-    const policy = base.policy.trainableCopy();
-    try {
-      trainDpo(policy, base.reference, prefs, { ...cfg.dpo, beta }, rng.fork("dpo"));
-      rows.push({ method: DPO, beta, iteration: null, final: true, ...evaluate(exactPolicyDistribution(world, policy, base.table)) });
-    } finally {
-      policy.dispose();
-    }
+  const at = new Set([...cfg.ppoCheckpoints, iterations]);
+  const rows: PpoRow[] = [];
+  const push = (iteration: number, e: EvalRow) => rows.push({ beta: cfg.ppoBeta, iteration, ...e, ...distance(e) });
+  push(0, evaluate(exactDistribution(world, base.table, base.table)));
+  const policy = base.policy.trainableCopy();
+  try {
+    trainPpo(policy, base.reference, contextSampler(world), reward, { ...cfg.ppo, iterations, beta: cfg.ppoBeta }, rng.fork(`ppo/${cfg.ppoBeta}`), (it) => {
+      if (at.has(it)) push(it, evaluate(exactPolicyDistribution(world, policy, base.table)));
+    });
+  } finally {
+    policy.dispose();
   }
   return rows;
 }
@@ -174,31 +259,41 @@ export interface SeedResult {
   seed: number;
   result: OvershootSeed;
 }
-/** What claim 2's run returns: the per-seed results, and every row tagged with its seed. */
+
+/** What claim 2's run returns: the incentive level (label-limit frontiers) and the per-seed results, with every row tagged. */
 export interface OvershootResults {
+  /** Each labeller's label-limit frontier on the corpus (deterministic). */
+  incentive: FrontierRow[];
   perSeed: SeedResult[];
+  frontier: Seeded<FrontierRow>[];
   bon: Seeded<BonRow>[];
-  rl: Seeded<RlRow>[];
+  ppo: Seeded<PpoRow>[];
   rm: Seeded<RmRow>[];
 }
 
 /**
- * Runs `overshootSeed` for each seed (root `Rng.fromSeed(seed)`); rows get a `seed` field.
- * The config and the seeds are checked before any work; a NaN or infinite number in any
- * row fails the run, naming the seed and the row's condition.
+ * The incentive level once, then `overshootSeed` for each seed (root `Rng.fromSeed(seed)`;
+ * PPO for the first `ppoSeeds`), all in the world with the noisy oracle. The config and the
+ * seeds are checked before any work; a NaN or infinite number in any row fails the run,
+ * naming the seed and the row's condition.
  */
-export function runOvershoot(world: World, overrides: OvershootOverrides, seeds: readonly number[], onProgress?: OnProgress): OvershootResults {
+export function runOvershoot(world0: World, overrides: OvershootOverrides, seeds: readonly number[], onProgress?: OnProgress): OvershootResults {
   const cfg = resolveOvershootConfig(overrides, "runOvershoot config");
   checkField("runOvershoot seeds", seeds, SEEDS_RULE);
+  const world = withNoisyOracle(world0);
+  const incentive = incentiveFrontiers(world, cfg);
+  for (const r of incentive) assertFiniteRow(r, 0, `label limit of the ${r.labeller}, KL ${r.klTarget}`);
+  onProgress?.(0, seeds.length, "label limits");
   const perSeed: SeedResult[] = [];
   seeds.forEach((seed, i) => {
-    const result = overshootSeed(world, cfg, Rng.fromSeed(seed));
-    for (const r of result.bon) assertFiniteRow(r, seed, `best-of-n, RM ${r.rmPairs}, n ${r.n}`);
-    for (const r of result.rl) assertFiniteRow(r, seed, `${r.method}, β ${r.beta}, iteration ${r.iteration}`);
-    for (const r of result.rm) assertFiniteRow(r, seed, `reward model on ${r.rmPairs} pairs`);
+    const result = overshootSeed(world, cfg, Rng.fromSeed(seed), i < cfg.ppoSeeds);
+    for (const r of result.frontier) assertFiniteRow(r, seed, `RM frontier of the ${r.labeller} on the ${r.reference}, KL ${r.klTarget}`);
+    for (const r of result.bon) assertFiniteRow(r, seed, `best-of-n, n ${r.n}`);
+    for (const r of result.ppo) assertFiniteRow(r, seed, `PPO, iteration ${r.iteration}`);
+    for (const r of result.rm) assertFiniteRow(r, seed, `reward model of the ${r.labeller}`);
     perSeed.push({ seed, result });
     onProgress?.(i + 1, seeds.length, `seed ${seed}`);
   });
   const tag = <R,>(rows: (s: OvershootSeed) => R[]) => perSeed.flatMap((s) => rows(s.result).map((r) => ({ seed: s.seed, ...r })));
-  return { perSeed, bon: tag((r) => r.bon), rl: tag((r) => r.rl), rm: tag((r) => r.rm) };
+  return { incentive, perSeed, frontier: tag((r) => r.frontier), bon: tag((r) => r.bon), ppo: tag((r) => r.ppo), rm: tag((r) => r.rm) };
 }

@@ -1,28 +1,25 @@
 /**
  * Claim 2 — the reward model learns the rater, and optimising it overshoots (CLAIMS.md;
- * cubefox's comment on tailcalled's post, LessWrong, 2024-06-10, and the reply).
+ * cubefox's comment on tailcalled's post, "DPO/PPO-RLHF on LLMs incentivizes sycophancy,
+ * exaggeration and deceptive hallucination, but not misaligned powerseeking", LessWrong,
+ * 2024-06-10, and the reply). Version 2.
  *
- * Per seed: pretrain a base model; draw pairs of base-model samples and have the typical
- * rater population label them; fit Bradley–Terry reward models (RMs) on the first N kept
- * pairs for several N (nested data sets). Each RM scores an output by its meaning (context
- * features ⊕ final parser-state features, docs/training.md), so its score is a table over
- * (context, final state) and every optimisation of it can be evaluated exactly:
+ * Incentive level (deterministic): each labeller's exact label limit on pairs from the human
+ * corpus — the varied rater pool, one consistent rater (the pool's mean parameters) and the
+ * noisy oracle — tilted exactly along a fixed KL grid.
  *
- * - best-of-n, exactly, over the base model's distribution of final states per context
- *   (KL is then over meanings, a lower bound of the sequence-level KL of best-of-n over
- *   token sequences; the analytic bound log n − (n−1)/n is reported beside it);
- * - PPO on the RM (several fixed KL coefficients; each run is evaluated exactly at chosen
- *   iterations along its trajectory, so the RL curve R(d) has points from small d up), and
- *   offline DPO on the *same raw rater labels* the RM was fit to (several β), both
- *   evaluated by exact DP with sequence KL.
+ * Per seed: pretrain a base model; draw pairs of its samples; have each labeller label them;
+ * fit a Bradley–Terry reward model (RM) to each labeller's labels. An RM scores an output by
+ * its meaning (context features ⊕ final parser-state features), so its score is a table over
+ * (context, final state) and its exact frontier — the KL-regularised optimum of its scores —
+ * is computed on the corpus (decided; same reference as the label limits) and, for the
+ * pool's RM, on the base model (the reference of best-of-n and PPO). Best-of-n and one PPO
+ * run on the pool's RM are evaluated exactly and shown with their distance from that frontier.
  *
- * Rows carry the proxy (RM) score gain over the base model, true and rater-believed
- * utility, the inflation gap and its parts, the deceptive rates, and the RM-versus-rater
- * disagreement on the policy's own outputs.
- *
- * Files: `config.ts` (run config, validation, budgets, hypothesis), `tables.ts` (exact
- * evaluation against an RM's score table), `experiment.ts` (one seed, typed rows, the run
- * over seeds), `curves.ts` (overshoot, Gao fits, matched KL), `decide.ts` (the verdict).
+ * Files: `config.ts` (run config, validation, budgets, thresholds), `frontier.ts` (exact
+ * tilts on final states, shares of the over-estimation), `tables.ts` (an RM as a score
+ * table; exact best-of-n), `experiment.ts` (the incentive level, one seed, the run),
+ * `curves.ts` (rise and fall, matched-KL comparison, Gao fits), `decide.ts` (the verdict).
  */
 import type { World } from "../../world";
 import type { ClaimModule } from "../kit/contract";
@@ -32,6 +29,7 @@ import { runOvershoot, type OvershootResults } from "./experiment";
 import { decideOvershoot, type OvershootDecision } from "./decide";
 
 export * from "./config";
+export * from "./frontier";
 export * from "./tables";
 export * from "./experiment";
 export * from "./curves";
@@ -48,5 +46,5 @@ export const claim = {
     const { seeds: _budgetSeeds, ...cfg } = budget;
     return runOvershoot(world, cfg, seeds, onProgress);
   },
-  decide: (results: OvershootResults, budget: OvershootBudget): OvershootDecision => decideOvershoot(results.perSeed, budget.indirectionPairs),
+  decide: (results: OvershootResults, budget: OvershootBudget): OvershootDecision => decideOvershoot(results, budget),
 } satisfies ClaimModule<OvershootBudget, OvershootResults>;
