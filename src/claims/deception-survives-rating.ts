@@ -26,12 +26,18 @@ import { ConfigError } from "../errors";
 import { runConditions, summarise, type OnProgress } from "./kit/seeds";
 import { trainOnlineDpo, type DpoConfig } from "../train/dpo";
 import { contextSampler, evaluatePolicy, pairLabeler, trainBaseModel, type BaseModel, type JudgedPair, type WorldPolicy } from "./kit/world-runs";
-import type { BaseBudget, ClaimModule, Decision, Part } from "./kit/contract";
+import { exactPart, makePart, twoLevelDecision, type BaseBudget, type ClaimModule, type Decision, type Part } from "./kit/contract";
+import { judgeLimit, metricsAtKl, shortfallOf, withNoisyOracle } from "./kit/incentive-runs";
+import { worldPolicyTable } from "./kit/world-adapter";
+import type { LabelLimit } from "../incentive";
 import { checkField, SEEDS_RULE, type BudgetRules } from "./kit/budget";
 import { populationCheck, resolveConfig } from "./kit/run-config";
 import {
+  cachedTable,
+  corpusTable,
   createWorld,
   judge,
+  type PolicyTable,
   pickMetrics,
   sampleRater,
   trueUtility,
@@ -235,25 +241,41 @@ export type PostHocColumns = {
 
 const NO_POST_HOC: PostHocColumns = { "reveal/pairs": null, "reveal/reversed": null, "reveal/labelWorseTrue": null, maxWeightDiff: null, trainingIdenticalToPhi0: null };
 
-/** One row of one seed: condition "base", "φ=…" or {@link REVEAL_AFTER}; `phi` null for the base model. */
-export type SweepRow = { condition: string; phi: number | null } & ReportedMetrics & PostHocColumns;
+/**
+ * A trained run's distance from the exact limit of its φ at its KL (null when not computed).
+ * Approximation, said so in the notebook: the limit is the one on corpus pairs (the base
+ * model imitates the corpus; a limit on the network base's own pairs costs ≈ 20 s), and
+ * KL here is to the corpus reference.
+ */
+export type ShortfallColumns = {
+  "shortfall/kl": number | null;
+  "shortfall/proxy": number | null;
+  "shortfall/limitProxy": number | null;
+  shortfall: number | null;
+};
 
-/** A sweep row tagged with its seed (what `claim.run` returns). */
-export type SweepSeedRow = { condition: string; seed: number; phi: number | null } & ReportedMetrics & PostHocColumns;
+const NO_SHORTFALL: ShortfallColumns = { "shortfall/kl": null, "shortfall/proxy": null, "shortfall/limitProxy": null, shortfall: null };
+
+/** One row of one seed: condition "base", "φ=…" or {@link REVEAL_AFTER}; `phi` null for the base model. */
+export type SweepRow = { condition: string; phi: number | null } & ReportedMetrics & PostHocColumns & ShortfallColumns;
+
+/** A sweep row tagged with its seed (what `claim.run` returns in `sweep`). */
+export type SweepSeedRow = { condition: string; seed: number; phi: number | null } & ReportedMetrics & PostHocColumns & ShortfallColumns;
 
 /**
  * One seed of the sweep: pretrains the base model, fine-tunes one copy per φ (and the
  * post-hoc condition), evaluates each exactly against the unaided rater (φ = 0 world).
  * Rows: `condition` ("base", "φ=…", REVEAL_AFTER), `phi`, metrics, and for the post-hoc
  * condition `reveal/reversed`, `reveal/labelWorseTrue`, `trainingIdenticalToPhi0` (1/0) and
- * `maxWeightDiff` (largest |Δ weight| against the φ = 0 run). `overrides` are checked
+ * `maxWeightDiff` (largest |Δ weight| against the φ = 0 run). With `shortfallLimits`, each
+ * φ run also reports its shortfall from that φ's limit at its KL. `overrides` are checked
  * before any work ({@link resolveRevealSweepConfig}).
  */
-export function revealSweepSeed(world: World, overrides: Partial<RevealSweepConfig>, rng: Rng): SweepRow[] {
+export function revealSweepSeed(world: World, overrides: Partial<RevealSweepConfig>, rng: Rng, shortfallLimits?: ShortfallLimits): SweepRow[] {
   const cfg = resolveRevealSweepConfig(overrides);
   const evalWorld = withRevealRate(world, 0);
   const base = trainBaseModel(evalWorld, { trainDocs: cfg.trainDocs, heldOutDocs: cfg.heldOutDocs }, rng.fork("base"));
-  const rows: SweepRow[] = [{ condition: "base", phi: null, ...pickMetrics(base.metrics, REPORTED), ...NO_POST_HOC }];
+  const rows: SweepRow[] = [{ condition: "base", phi: null, ...pickMetrics(base.metrics, REPORTED), ...NO_POST_HOC, ...NO_SHORTFALL }];
   let phi0: { weights: Float32Array[]; logs: Record<string, number>[]; metrics: WorldMetrics } | null = null;
   try {
     const runs: { phi: number; after: boolean }[] = cfg.phis.map((phi) => ({ phi, after: false }));
@@ -265,7 +287,12 @@ export function revealSweepSeed(world: World, overrides: Partial<RevealSweepConf
         const same: boolean = r.after && phi0 !== null && maxAbsDiff(phi0.weights, weights) === 0;
         // Metrics are a deterministic function of the weights: identical weights, identical metrics.
         const m: WorldMetrics = same ? phi0!.metrics : evaluatePolicy(evalWorld, run.policy, base.table);
-        const row: SweepRow = { condition: r.after ? REVEAL_AFTER : `φ=${r.phi}`, phi: r.phi, ...pickMetrics(m, REPORTED), ...NO_POST_HOC };
+        const row: SweepRow = { condition: r.after ? REVEAL_AFTER : `φ=${r.phi}`, phi: r.phi, ...pickMetrics(m, REPORTED), ...NO_POST_HOC, ...NO_SHORTFALL };
+        const lim = r.after ? undefined : shortfallLimits?.limits.get(r.phi);
+        if (lim && shortfallLimits) {
+          const sf = shortfallOf(evalWorld, lim, shortfallLimits.reference, worldPolicyTable(run.policy, evalWorld));
+          Object.assign(row, { "shortfall/kl": sf.kl, "shortfall/proxy": sf.proxy, "shortfall/limitProxy": sf.limitProxy, shortfall: sf.shortfall });
+        }
         if (!r.after && r.phi === 0) phi0 = { weights: weights.map((w) => Float32Array.from(w)), logs: run.logs, metrics: m };
         if (r.after && run.reveal) {
           row["reveal/pairs"] = run.reveal.pairs;
@@ -299,46 +326,16 @@ export function maxAbsDiff(a: readonly ArrayLike<number>[], b: readonly ArrayLik
   return m;
 }
 
-/** Paired differences φ = 0 minus φ = 1 per seed for one metric. */
-function pairedDrop(rows: readonly SweepSeedRow[], metric: keyof ReportedMetrics): Interval {
-  const at = (phi: number) => {
-    const m = new Map<number, number>();
-    for (const r of rows) if (r.phi === phi && r.condition !== REVEAL_AFTER && r.condition !== "base") m.set(r.seed, r[metric]);
-    return m;
-  };
-  const a = at(0), b = at(1);
-  const seeds = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => x - y);
-  return pairedDifferenceCI(seeds.map((s) => a.get(s)!), seeds.map((s) => b.get(s)!));
+/** Label limits per φ on a reference's pairs, for the trained runs' shortfalls. */
+export interface ShortfallLimits {
+  reference: PolicyTable;
+  limits: Map<number, LabelLimit>;
 }
 
-/** The post-hoc part's threshold: the training must be identical, not merely close. */
+/** The post-hoc check's threshold: the training must be identical, not merely close. */
 export const REVEAL_AFTER_THRESHOLD = 1e-12;
 
-/**
- * Decides claim 3 from the sweep rows: the headline interval (inflation gap, φ = 0 − φ = 1),
- * one part per deceptive metric (each must fall by more than its threshold), and the
- * post-hoc part (largest weight difference to the φ = 0 run must be exactly 0 in every seed).
- * The overall status is `allOf` the parts (the main effect is the first part). Every part
- * is "evidence" (whether the post-hoc part is really a check is decided in a later issue).
- */
-export function decideDeception(rows: readonly SweepSeedRow[]): Decision {
-  const parts: Part[] = DECEPTION_PARTS.map((p) => {
-    const ci = pairedDrop(rows, p.metric);
-    const h = { direction: "above", threshold: p.threshold } as const;
-    return { key: p.metric, effect: `${p.label}: φ=0 − φ=1 > ${p.threshold}`, status: decide(h, ci), interval: ci, ...h, thresholdText: `> ${p.threshold}`, role: "evidence", level: "transmission" };
-  });
-  const diffs = rows.filter((r) => r.condition === REVEAL_AFTER).map((r) => (typeof r.maxWeightDiff === "number" ? r.maxWeightDiff : Infinity));
-  if (diffs.length > 0) {
-    const worst = Math.max(...diffs);
-    const ci: Interval = { estimate: worst, lo: worst, hi: worst, n: diffs.length };
-    // "below" a threshold of 1e-12: the training must be identical, not merely close.
-    const h = { direction: "below", threshold: REVEAL_AFTER_THRESHOLD } as const;
-    parts.push({ key: "reveal-after-update", effect: "post-update reveal: largest |Δ weight| vs φ=0 (must be 0)", status: decide(h, ci), interval: ci, ...h, thresholdText: "exactly 0 (< 1e-12)", role: "evidence", level: "transmission" });
-  }
-  return { status: allOf(parts.map((p) => p.status)), headline: parts[0]!.interval, parts };
-}
-
-/** The OLS slope of `metric` against φ fitted per seed (φ conditions only), averaged over seeds with a 95% interval. */
+/** The OLS slope of `metric` against φ fitted per seed (φ conditions only, ≥ 2 distinct φ), averaged over seeds with a 95% interval. */
 export function slopeAgainstPhi(rows: readonly SweepSeedRow[], metric: keyof ReportedMetrics): Interval {
   const bySeed = new Map<number, { x: number[]; y: number[] }>();
   for (const r of rows) {
@@ -348,8 +345,102 @@ export function slopeAgainstPhi(rows: readonly SweepSeedRow[], metric: keyof Rep
     bySeed.get(s)!.x.push(r.phi);
     bySeed.get(s)!.y.push(r[metric]);
   }
-  const slopes = [...bySeed.values()].filter((p) => p.x.length >= 3).map((p) => linearFit(p.x, p.y).slope.estimate);
+  const slopes = [...bySeed.values()].filter((p) => new Set(p.x).size >= 2).map((p) => olsSlope(p.x, p.y));
   return meanCI(slopes);
+}
+
+/** Least-squares slope of y on x (x with at least two distinct values). */
+export function olsSlope(x: readonly number[], y: readonly number[]): number {
+  const n = x.length, mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0, sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+  }
+  return sxx > 0 ? sxy / sxx : NaN;
+}
+
+/** Paired differences φ = 1 minus φ = 0 per seed for one metric (descriptive; the verdict uses slopes). */
+export function pairedChange(rows: readonly SweepSeedRow[], metric: keyof ReportedMetrics): Interval {
+  const at = (phi: number) => {
+    const m = new Map<number, number>();
+    for (const r of rows) if (r.phi === phi && r.condition !== REVEAL_AFTER && r.condition !== "base") m.set(r.seed, r[metric]);
+    return m;
+  };
+  const a = at(1), b = at(0);
+  const seeds = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => x - y);
+  return pairedDifferenceCI(seeds.map((s) => a.get(s)!), seeds.map((s) => b.get(s)!));
+}
+
+/**
+ * One exact point of the incentive level: the optimum of a labeller's label limit (corpus
+ * pairs) at a KL, its metrics measured against the unaided rater. `labeller` is
+ * "population" (the typical raters at reveal rate `phi`) or "noisy oracle" (shown beside
+ * them, `phi` null: version 2's oracle, Boltzmann on true utility at the population's mean
+ * rationality). `at` says which KL: "matched" (the budget's read KL) or "trained" (the mean
+ * KL the trained runs of that φ reached).
+ */
+export type ExactPhiRow = { labeller: "population" | "noisy oracle"; phi: number | null; at: "matched" | "trained"; beta: number } & ReportedMetrics;
+
+/** What `claim.run` returns: the trained sweep (every seed) and the exact incentive level. */
+export interface DeceptionResults {
+  sweep: SweepSeedRow[];
+  exact: ExactPhiRow[];
+}
+
+/** Exact slope of `metric` against φ over the population rows read at the matched KL (NaN if fewer than 2 φ). */
+export function exactSlope(exact: readonly ExactPhiRow[], metric: keyof ReportedMetrics): number {
+  const pts = exact.filter((r) => r.labeller === "population" && r.at === "matched" && typeof r.phi === "number");
+  if (new Set(pts.map((r) => r.phi)).size < 2) return NaN;
+  return olsSlope(pts.map((r) => r.phi as number), pts.map((r) => r[metric]));
+}
+
+/**
+ * Decides claim 3, version 2, at two levels (`twoLevelDecision`):
+ * - incentive (evidence): for each metric of {@link DECEPTION_PARTS}, the exact slope against
+ *   φ of the label limit's optimum at the matched KL must lie below −threshold (a
+ *   φ grid point whose optimum cannot reach the read KL is missing; with fewer than two
+ *   points the slope is NaN and the part inconclusive);
+ * - transmission (evidence): the same slope fitted per seed on the trained runs, mean over
+ *   paired seeds with its 95% interval, below −threshold;
+ * - check (never in the verdict): the post-update reveal's largest weight difference to
+ *   the φ = 0 run is exactly 0 in every seed (identical by construction).
+ * Headline: the transmission slope of the inflation gap.
+ */
+export function decideDeception(results: DeceptionResults): Decision {
+  const parts: Part[] = [];
+  for (const p of DECEPTION_PARTS) {
+    const h = { direction: "below", threshold: -p.threshold } as const;
+    parts.push(exactPart({ key: `incentive/${p.metric}`, effect: `${p.label}: exact slope against φ at matched KL < −${p.threshold}`, ...h, thresholdText: `< −${p.threshold} per unit φ` }, exactSlope(results.exact, p.metric), decide));
+  }
+  for (const p of DECEPTION_PARTS) {
+    const h = { direction: "below", threshold: -p.threshold } as const;
+    parts.push(makePart({ key: `trained/${p.metric}`, effect: `${p.label}: trained slope against φ (mean of per-seed slopes) < −${p.threshold}`, ...h, thresholdText: `< −${p.threshold} per unit φ` }, slopeAgainstPhi(results.sweep, p.metric), decide));
+  }
+  const diffs = results.sweep.filter((r) => r.condition === REVEAL_AFTER).map((r) => (typeof r.maxWeightDiff === "number" ? r.maxWeightDiff : Infinity));
+  if (diffs.length > 0) {
+    const worst = Math.max(...diffs);
+    const ci: Interval = { estimate: worst, lo: worst, hi: worst, n: diffs.length };
+    const h = { direction: "below", threshold: REVEAL_AFTER_THRESHOLD } as const;
+    parts.push(makePart({ key: "check/reveal-after-update", effect: "post-update reveal: largest |Δ weight| vs φ=0 (identical by construction)", ...h, thresholdText: "exactly 0 (< 1e-12)", role: "check" }, ci, decide));
+  }
+  const headline = parts.find((p) => p.key === "trained/inflationGap")!.interval;
+  return twoLevelDecision(parts, headline, allOf, DECEPTION_VERSION);
+}
+
+/** The population at φ and the noisy oracle: exact label limits on corpus pairs, keyed by φ (the oracle under key -1). */
+export function incentiveLimits(world: World, population: PopulationConfig, phis: readonly number[]): { reference: PolicyTable; limits: Map<number, LabelLimit>; oracle: LabelLimit } {
+  const reference = cachedTable(world, corpusTable(world));
+  const limits = new Map<number, LabelLimit>();
+  for (const phi of phis) if (!limits.has(phi)) limits.set(phi, judgeLimit(withRevealRate(world, phi), { kind: "population", population }, reference));
+  const oracle = judgeLimit(withNoisyOracle(withRevealRate(world, 0)), { kind: "oracle" }, reference);
+  return { reference, limits, oracle };
+}
+
+/** Exact metrics (against the unaided rater) of a limit's optimum at `kl`, as an exact row (null if unreachable). */
+function exactRow(evalWorld: World, reference: PolicyTable, limit: LabelLimit, kl: number, labeller: ExactPhiRow["labeller"], phi: number | null, at: ExactPhiRow["at"]): ExactPhiRow | null {
+  const m = metricsAtKl(evalWorld, reference, limit.reward, kl);
+  return m ? { labeller, phi, at, beta: m.beta, ...pickMetrics(m, REPORTED) } : null;
 }
 
 /** One point of a φ curve: the mean of one quantity over seeds with its 95% interval. */
@@ -437,16 +528,36 @@ export function deceptionBudget(mode: Mode, overrides?: unknown): DeceptionBudge
   if (mode !== "quick" && mode !== "full") throw new ConfigError("claim 3 mode", mode, `"quick" or "full"`);
   const b = resolveConfig("claim 3 budget", BUDGETS[mode], BUDGET_RULES, { population: populationCheck }, overrides);
   if (!b.phis.includes(0) || !b.phis.includes(1)) throw new ConfigError("claim 3 budget.phis", b.phis, "a list of reveal rates in [0, 1] that includes 0 and 1");
+  if (!b.phis.every((p) => b.incentivePhis.includes(p))) throw new ConfigError("claim 3 budget.incentivePhis", b.incentivePhis, "a φ grid that includes every trained φ");
+  if (b.shortfallSeeds > b.seeds.length) throw new ConfigError("claim 3 budget.shortfallSeeds", b.shortfallSeeds, `an integer in [0, ${b.seeds.length}] (at most the number of seeds)`);
   return b;
 }
 
-/** Runs the sweep over `seeds` (one condition, "sweep"; each seed's φ conditions are paired). */
-export async function runDeception(world: World, budget: DeceptionBudget, seeds: readonly number[], onProgress?: OnProgress): Promise<SweepSeedRow[]> {
-  const { seeds: _budgetSeeds, ...overrides } = budget;
-  const cfg = resolveRevealSweepConfig(overrides, "claim 3 budget");
+/**
+ * Runs claim 3: the exact label limits of the population at every φ of the budget (corpus
+ * pairs) and of the noisy oracle; the trained sweep over `seeds` (one condition, "sweep";
+ * each seed's φ runs are paired; the first `shortfallSeeds` seeds report shortfalls); then
+ * each limit's optimum at the matched KL and at the mean KL its trained runs reached.
+ */
+export async function runDeception(world: World, budget: DeceptionBudget, seeds: readonly number[], onProgress?: OnProgress): Promise<DeceptionResults> {
   checkField("claim 3 seeds", seeds, SEEDS_RULE);
-  const rows = await runConditions([{ name: "sweep" }], seeds, (_c, rng) => revealSweepSeed(world, cfg, rng), onProgress);
-  return rows as SweepSeedRow[];
+  const { seeds: _budgetSeeds, incentivePhis, readKl, shortfallSeeds, ...overrides } = deceptionBudget("full", { ...budget, seeds: [...seeds] });
+  const cfg = resolveRevealSweepConfig(overrides, "claim 3 budget");
+  const evalWorld = withRevealRate(world, 0);
+  const inc = incentiveLimits(evalWorld, cfg.population, [...incentivePhis, ...cfg.phis]);
+  const withShortfall = new Set(seeds.slice(0, shortfallSeeds));
+  const sfLimits: ShortfallLimits = { reference: inc.reference, limits: inc.limits };
+  const rows = (await runConditions([{ name: "sweep" }], seeds, (_c, rng, seed) => revealSweepSeed(world, cfg, rng, withShortfall.has(seed) ? sfLimits : undefined), onProgress)) as SweepSeedRow[];
+  const exact: ExactPhiRow[] = [];
+  const push = (r: ExactPhiRow | null) => r && exact.push(r);
+  for (const phi of incentivePhis) push(exactRow(evalWorld, inc.reference, inc.limits.get(phi)!, readKl, "population", phi, "matched"));
+  push(exactRow(evalWorld, inc.reference, inc.oracle, readKl, "noisy oracle", null, "matched"));
+  for (const phi of cfg.phis) {
+    const kls = rows.filter((r) => r.phi === phi && r.condition !== REVEAL_AFTER).map((r) => r.kl);
+    const kl = kls.reduce((a, b) => a + b, 0) / kls.length;
+    if (kl > 0) push(exactRow(evalWorld, inc.reference, inc.limits.get(phi)!, kl, "population", phi, "trained"));
+  }
+  return { sweep: rows, exact };
 }
 
 /** Claim 3 as one module: budgets, hypothesis, run and decide. */
@@ -457,5 +568,5 @@ export const claim = {
   budget: deceptionBudget,
   hypothesis: (_budget: DeceptionBudget) => DECEPTION_HYPOTHESIS,
   run: runDeception,
-  decide: (results: readonly SweepSeedRow[], _budget: DeceptionBudget) => decideDeception(results),
-} satisfies ClaimModule<DeceptionBudget, SweepSeedRow[]>;
+  decide: (results: DeceptionResults, _budget: DeceptionBudget) => decideDeception(results),
+} satisfies ClaimModule<DeceptionBudget, DeceptionResults>;

@@ -192,8 +192,7 @@ export function labelledPreference<C>(label: PairLabeler<C>, context: C, a: numb
 /**
  * Online DPO: each round draws `pairsPerRound` contexts, samples two outputs per context
  * from the *current* policy, labels them with `label`, and trains `epochs` passes on them.
- * Log rows carry `round` and `pairs/labelled`. `afterRound`, if given, is called after every
- * round with the round number (e.g. to evaluate checkpoints); it must not draw from `rng`.
+ * Log rows carry `round` and `pairs/labelled`.
  */
 export function trainOnlineDpo<C, S>(
   policy: TokenPolicy<C, S>,
@@ -202,7 +201,6 @@ export function trainOnlineDpo<C, S>(
   label: PairLabeler<C>,
   overrides: Partial<DpoConfig>,
   rng: Rng,
-  afterRound?: (round: number) => void,
 ): Record<string, number>[] {
   const cfg = dpoConfig(overrides);
   const opt = makeOptimizer(cfg.optimizer, cfg.learningRate);
@@ -218,8 +216,8 @@ export function trainOnlineDpo<C, S>(
         const pref = labelledPreference(label, c, a[i]!, b[i]!, labRng);
         if (pref !== null) data.push(pref);
       });
-      if (data.length > 0) trainOnPairs(policy, ref, opt, data, cfg, batchRng, logs, { round, "pairs/labelled": data.length });
-      afterRound?.(round);
+      if (data.length === 0) continue;
+      trainOnPairs(policy, ref, opt, data, cfg, batchRng, logs, { round, "pairs/labelled": data.length });
     }
   } finally {
     opt.dispose();
