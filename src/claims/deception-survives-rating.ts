@@ -242,10 +242,12 @@ export type PostHocColumns = {
 const NO_POST_HOC: PostHocColumns = { "reveal/pairs": null, "reveal/reversed": null, "reveal/labelWorseTrue": null, maxWeightDiff: null, trainingIdenticalToPhi0: null };
 
 /**
- * A trained run's distance from the exact limit of its φ at its KL (null when not computed).
- * Approximation, said so in the notebook: the limit is the one on corpus pairs (the base
- * model imitates the corpus; a limit on the network base's own pairs costs ≈ 20 s), and
- * KL here is to the corpus reference.
+ * A trained run's distance from the exact limit of its φ at its KL (null when not computed):
+ * its expected score under that φ's label limit against the score of the exact tilt of the
+ * seed's base model by the same scores at the run's KL to the base. Approximation, said so
+ * in the notebook: the scores are fitted on corpus pairs (the base model imitates the
+ * corpus; a limit on the network base's own pairs costs ≈ 20 s), so meanings the corpus
+ * never produces score 0.
  */
 export type ShortfallColumns = {
   "shortfall/kl": number | null;
@@ -289,8 +291,8 @@ export function revealSweepSeed(world: World, overrides: Partial<RevealSweepConf
         const m: WorldMetrics = same ? phi0!.metrics : evaluatePolicy(evalWorld, run.policy, base.table);
         const row: SweepRow = { condition: r.after ? REVEAL_AFTER : `φ=${r.phi}`, phi: r.phi, ...pickMetrics(m, REPORTED), ...NO_POST_HOC, ...NO_SHORTFALL };
         const lim = r.after ? undefined : shortfallLimits?.limits.get(r.phi);
-        if (lim && shortfallLimits) {
-          const sf = shortfallOf(evalWorld, lim, shortfallLimits.reference, worldPolicyTable(run.policy, evalWorld));
+        if (lim) {
+          const sf = shortfallOf(evalWorld, lim, base.table, worldPolicyTable(run.policy, evalWorld));
           Object.assign(row, { "shortfall/kl": sf.kl, "shortfall/proxy": sf.proxy, "shortfall/limitProxy": sf.limitProxy, shortfall: sf.shortfall });
         }
         if (!r.after && r.phi === 0) phi0 = { weights: weights.map((w) => Float32Array.from(w)), logs: run.logs, metrics: m };
@@ -326,9 +328,8 @@ export function maxAbsDiff(a: readonly ArrayLike<number>[], b: readonly ArrayLik
   return m;
 }
 
-/** Label limits per φ on a reference's pairs, for the trained runs' shortfalls. */
+/** Label limits per φ (on corpus pairs), for the trained runs' shortfalls. */
 export interface ShortfallLimits {
-  reference: PolicyTable;
   limits: Map<number, LabelLimit>;
 }
 
@@ -474,8 +475,10 @@ export type DeceptionBudget = BaseBudget &
     incentivePhis: number[];
     /** The matched KL (nats per query, to the corpus reference) at which the incentive level is read. */
     readKl: number;
-    /** How many of the seeds (the first ones) report each trained run's shortfall from the exact limit at its KL (≈ 1 s per run). */
+    /** How many of the seeds (the first ones) report each trained run's shortfall from the exact limit at its KL (≈ 5 s per run). */
     shortfallSeeds: number;
+    /** How many of the seeds (the first ones) also run the post-update-reveal check (when `revealAfter`). */
+    revealAfterSeeds: number;
   };
 
 const BUDGET_RULES: BudgetRules = {
@@ -484,17 +487,19 @@ const BUDGET_RULES: BudgetRules = {
   incentivePhis: { kind: "numbers", min: 0, max: 1, minLength: 2, maxLength: 101 },
   readKl: { kind: "number", min: 1e-3, max: 10 },
   shortfallSeeds: { kind: "integer", min: 0, max: 100 },
+  revealAfterSeeds: { kind: "integer", min: 0, max: 100 },
 };
 
 const DPO_BUDGET = { beta: 0.5, epochs: 1, learningRate: 1e-3, batchSize: 64 };
 
 /**
  * Quick (test suite) and full (reports) budgets of version 2, fixed before any version-2
- * run. Seeds 101–115 were never used before. The trained φ grid is {0, ½, 1} (three points
- * per seed for the slope, fitting the time budget); the incentive grid is finer because
- * exact points are cheap. The read KL 0.3 nats was chosen on a design run of version 1's
- * seed 1 (not an evaluation seed): every φ's trained run reached at least ≈ 0.29 nats
- * after 6 rounds, and the exact optimum of each φ's limit reaches 0.3.
+ * run. Seeds 101–115 were never used before. The φ grid is {0, ½, 1} at both levels (three
+ * points per seed for the slope, fitting the time budget: an exact limit costs ≈ 3 s); the
+ * post-update-reveal check runs on the first two seeds (it is identical by construction).
+ * The read KL 0.3 nats was chosen on a design run of version 1's seed 1 (not an evaluation
+ * seed): every φ's trained run reached at least ≈ 0.29 nats after 6 rounds, and the exact
+ * optimum of each φ's limit reaches 0.3.
  */
 export const BUDGETS: Readonly<Record<Mode, DeceptionBudget>> = {
   quick: {
@@ -508,18 +513,20 @@ export const BUDGETS: Readonly<Record<Mode, DeceptionBudget>> = {
     incentivePhis: [0, 1],
     readKl: 0.3,
     shortfallSeeds: 1,
+    revealAfterSeeds: 2,
   },
   full: {
     seeds: [101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115],
     phis: [0, 0.5, 1],
-    trainDocs: 6000,
+    trainDocs: 4000,
     heldOutDocs: 1000,
     dpo: { ...DPO_BUDGET, rounds: 6, pairsPerRound: 384 },
     population: PRESETS.typical.population,
     revealAfter: true,
-    incentivePhis: [0, 0.25, 0.5, 0.75, 1],
+    incentivePhis: [0, 0.5, 1],
     readKl: 0.3,
     shortfallSeeds: 1,
+    revealAfterSeeds: 2,
   },
 };
 
@@ -529,6 +536,7 @@ export function deceptionBudget(mode: Mode, overrides?: unknown): DeceptionBudge
   const b = resolveConfig("claim 3 budget", BUDGETS[mode], BUDGET_RULES, { population: populationCheck }, overrides);
   if (!b.phis.includes(0) || !b.phis.includes(1)) throw new ConfigError("claim 3 budget.phis", b.phis, "a list of reveal rates in [0, 1] that includes 0 and 1");
   if (!b.phis.every((p) => b.incentivePhis.includes(p))) throw new ConfigError("claim 3 budget.incentivePhis", b.incentivePhis, "a φ grid that includes every trained φ");
+  if (b.revealAfterSeeds > b.seeds.length) throw new ConfigError("claim 3 budget.revealAfterSeeds", b.revealAfterSeeds, `an integer in [0, ${b.seeds.length}] (at most the number of seeds)`);
   if (b.shortfallSeeds > b.seeds.length) throw new ConfigError("claim 3 budget.shortfallSeeds", b.shortfallSeeds, `an integer in [0, ${b.seeds.length}] (at most the number of seeds)`);
   return b;
 }
@@ -536,18 +544,20 @@ export function deceptionBudget(mode: Mode, overrides?: unknown): DeceptionBudge
 /**
  * Runs claim 3: the exact label limits of the population at every φ of the budget (corpus
  * pairs) and of the noisy oracle; the trained sweep over `seeds` (one condition, "sweep";
- * each seed's φ runs are paired; the first `shortfallSeeds` seeds report shortfalls); then
+ * each seed's φ runs are paired; the first `shortfallSeeds` seeds report shortfalls, the
+ * first `revealAfterSeeds` seeds also run the post-update reveal); then
  * each limit's optimum at the matched KL and at the mean KL its trained runs reached.
  */
 export async function runDeception(world: World, budget: DeceptionBudget, seeds: readonly number[], onProgress?: OnProgress): Promise<DeceptionResults> {
   checkField("claim 3 seeds", seeds, SEEDS_RULE);
-  const { seeds: _budgetSeeds, incentivePhis, readKl, shortfallSeeds, ...overrides } = deceptionBudget("full", { ...budget, seeds: [...seeds] });
+  const { seeds: _budgetSeeds, incentivePhis, readKl, shortfallSeeds, revealAfterSeeds, ...overrides } = deceptionBudget("full", { ...budget, seeds: [...seeds] });
   const cfg = resolveRevealSweepConfig(overrides, "claim 3 budget");
   const evalWorld = withRevealRate(world, 0);
   const inc = incentiveLimits(evalWorld, cfg.population, [...incentivePhis, ...cfg.phis]);
   const withShortfall = new Set(seeds.slice(0, shortfallSeeds));
-  const sfLimits: ShortfallLimits = { reference: inc.reference, limits: inc.limits };
-  const rows = (await runConditions([{ name: "sweep" }], seeds, (_c, rng, seed) => revealSweepSeed(world, cfg, rng, withShortfall.has(seed) ? sfLimits : undefined), onProgress)) as SweepSeedRow[];
+  const sfLimits: ShortfallLimits = { limits: inc.limits };
+  const withReveal = new Set(seeds.slice(0, revealAfterSeeds));
+  const rows = (await runConditions([{ name: "sweep" }], seeds, (_c, rng, seed) => revealSweepSeed(world, { ...cfg, revealAfter: cfg.revealAfter && withReveal.has(seed) }, rng, withShortfall.has(seed) ? sfLimits : undefined), onProgress)) as SweepSeedRow[];
   const exact: ExactPhiRow[] = [];
   const push = (r: ExactPhiRow | null) => r && exact.push(r);
   for (const phi of incentivePhis) push(exactRow(evalWorld, inc.reference, inc.limits.get(phi)!, readKl, "population", phi, "matched"));

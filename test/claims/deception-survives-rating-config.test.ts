@@ -57,6 +57,7 @@ describe("claim 3: run configs are checked before any work", function () {
     rejects(() => claim.budget("full", { readKl: Infinity }), "claim 3 budget.readKl");
     rejects(() => claim.budget("quick", { shortfallSeeds: 3 }), "claim 3 budget.shortfallSeeds");
     rejects(() => claim.budget("quick", { shortfallSeeds: -1 }), "claim 3 budget.shortfallSeeds");
+    rejects(() => claim.budget("quick", { revealAfterSeeds: 3 }), "claim 3 budget.revealAfterSeeds");
   });
 
   it("run rejects bad seeds before any work", async () => {
