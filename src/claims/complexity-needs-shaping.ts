@@ -30,7 +30,7 @@ import { corpusTable, createWorld, type DeepPartial, type World, type WorldConfi
 import { ResidualTabularPolicy } from "../policy/residual-tabular";
 import { trainReinforceToTarget } from "../train/reinforce";
 import { checkField, resolveBudget, SEEDS_RULE, type BudgetRules } from "./kit/budget";
-import { makePart, type BaseBudget, type ClaimModule, type Decision, type Part } from "./kit/contract";
+import { makePart, twoLevelDecision, type BaseBudget, type ClaimModule, type Decision, type Part } from "./kit/contract";
 import type { OnProgress } from "./kit/seeds";
 import type { Mode } from "../mode";
 
@@ -285,22 +285,94 @@ export const BOOTSTRAP_SEED = 4;
 
 /** The fits behind claim 4's parts and its reading. */
 export interface ShapingFits {
-  /** Slope of ln(samples to first success) against k, sparse credit. */
+  /** Slope of ln(samples to first success) against k, sparse credit (OLS over the pooled rates, interval from the fit). */
   sparseSlope: Interval;
-  /** The same divided by log(1/ε). */
+  /** The same divided by log(1/ε) (the check). */
   slopeRatio: Interval;
-  /** Shaped slope divided by log(1/ε). */
+  /** Shaped slope divided by log(1/ε) (descriptive). */
   shapedSlopeRatio: Interval;
+  /** Evidence: shaped over sparse growth rate (point from all seeds, percentile bootstrap interval over seeds). */
+  growthRatio: Interval;
+  /** Evidence: log10(sparse / shaped mean samples to first success) at the largest k (bootstrap interval). */
+  costRatio: Interval;
   /** Descriptive: the shaped time's power-law exponent in k. */
   shapedExponent: Interval;
   /** Descriptive: a straight line through the shaped mean times. */
   shapedLinear: { slope: Interval; r2: number } | null;
-  /** log10(sparse / shaped samples to target) at the largest k, per seed. */
+  /** Descriptive: log10(sparse / shaped samples to reach the target rate) at the largest k, per seed. */
   gap: Interval;
 }
 
-/** Fits for claim 4 from sweep rows. */
-export function shapingFits(rows: readonly ShapingRow[], epsilon: number): ShapingFits {
+/** Point estimates of the two evidence quantities from a set of runs (see {@link growthEstimates}). */
+export interface GrowthEstimates {
+  sparseSlope: number;
+  shapedSlope: number;
+  /** shapedSlope / sparseSlope. */
+  growthRatio: number;
+  /** log10(sparse / shaped mean time) at the largest k. */
+  costRatio: number;
+}
+
+/** Least-squares slope of y on x (NaN with fewer than two distinct x). */
+function slopeOf(x: readonly number[], y: readonly number[]): number {
+  const n = x.length;
+  if (new Set(x).size < 2) return NaN;
+  const mx = x.reduce((a, v) => a + v, 0) / n, my = y.reduce((a, v) => a + v, 0) / n;
+  let sxy = 0, sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+  }
+  return sxy / sxx;
+}
+
+/**
+ * The evidence quantities from runs: per (credit, k) the censoring-aware rate of first
+ * success, events / exposure (a group with no event uses ½ event, a continuity correction
+ * that keeps a fully censored group's time finite and, if anything, understates it); the
+ * least-squares slope of ln(1/rate) against k per credit; their ratio; and the log10 ratio
+ * of mean times at the largest k.
+ */
+export function growthEstimates(rows: readonly RateInput[]): GrowthEstimates {
+  const rates = firstSuccessRates(rows);
+  const lnTime = (r: RateRow) => Math.log(r.exposure / Math.max(r.events, 0.5));
+  const of = (credit: Credit) => rates.filter((r) => r.credit === credit);
+  const sp = of("sparse"), sh = of("shaped");
+  const sparseSlope = slopeOf(sp.map((r) => r.k), sp.map(lnTime));
+  const shapedSlope = slopeOf(sh.map((r) => r.k), sh.map(lnTime));
+  const kMax = Math.max(...rates.map((r) => r.k));
+  const spMax = sp.find((r) => r.k === kMax), shMax = sh.find((r) => r.k === kMax);
+  const costRatio = spMax && shMax ? (lnTime(spMax) - lnTime(shMax)) / Math.LN10 : NaN;
+  return { sparseSlope, shapedSlope, growthRatio: shapedSlope / sparseSlope, costRatio };
+}
+
+/**
+ * Percentile bootstrap over seeds (paired: a drawn seed brings all its runs, every k and both
+ * credits): `resamples` draws from `rng`, each recomputing {@link growthEstimates}; returns
+ * the 2.5% and 97.5% quantiles of each quantity (n = number of seeds).
+ */
+export function bootstrapGrowth(rows: readonly ShapingRow[], resamples: number, rng: Rng): { growthRatio: [number, number]; costRatio: [number, number] } {
+  const seeds = [...new Set(rows.map((r) => r.seed))].sort((a, b) => a - b);
+  const bySeed = new Map(seeds.map((s) => [s, rows.filter((r) => r.seed === s)]));
+  const g: number[] = [], c: number[] = [];
+  for (let i = 0; i < resamples; i++) {
+    const draw: ShapingRow[] = [];
+    for (let j = 0; j < seeds.length; j++) draw.push(...bySeed.get(seeds[rng.int(seeds.length)]!)!);
+    const e = growthEstimates(draw);
+    g.push(e.growthRatio);
+    c.push(e.costRatio);
+  }
+  const q = (xs: number[]): [number, number] => {
+    const f = xs.filter(Number.isFinite).sort((a, b) => a - b);
+    if (f.length < xs.length || f.length === 0) return [NaN, NaN];
+    const at = (p: number) => f[Math.min(f.length - 1, Math.max(0, Math.round(p * (f.length - 1))))]!;
+    return [at(0.025), at(0.975)];
+  };
+  return { growthRatio: q(g), costRatio: q(c) };
+}
+
+/** Fits for claim 4 from sweep rows (`resamples` bootstrap draws on a fixed stream, {@link BOOTSTRAP_SEED}). */
+export function shapingFits(rows: readonly ShapingRow[], epsilon: number, resamples = 2000): ShapingFits {
   const rates = firstSuccessRates(rows);
   const withTime = (credit: Credit) => rates.filter((r): r is RateRow & { logTime: number; meanTime: number } => r.credit === credit && r.logTime !== null);
   const sparse = withTime("sparse");
@@ -312,10 +384,16 @@ export function shapingFits(rows: readonly ShapingRow[], epsilon: number): Shapi
   const slopeRatio = { estimate: sparseSlope.estimate / L, lo: sparseSlope.lo / L, hi: sparseSlope.hi / L, n: sparseSlope.n };
   const shapedSlope = fitOrNaN(shaped.map((r) => r.k), shaped.map((r) => r.logTime));
   const shapedSlopeRatio = { estimate: shapedSlope.estimate / L, lo: shapedSlope.lo / L, hi: shapedSlope.hi / L, n: shapedSlope.n };
+  // Evidence: growth-rate ratio and cost ratio, with a paired bootstrap over seeds.
+  const nSeeds = new Set(rows.map((r) => r.seed)).size;
+  const point = growthEstimates(rows);
+  const boot = nSeeds >= 2 ? bootstrapGrowth(rows, resamples, Rng.fromSeed(BOOTSTRAP_SEED).fork("bootstrap")) : { growthRatio: [NaN, NaN] as [number, number], costRatio: [NaN, NaN] as [number, number] };
+  const growthRatio: Interval = { estimate: point.growthRatio, lo: boot.growthRatio[0], hi: boot.growthRatio[1], n: nSeeds };
+  const costRatio: Interval = { estimate: point.costRatio, lo: boot.costRatio[0], hi: boot.costRatio[1], n: nSeeds };
   // Descriptive only: the power-law exponent and a straight-line fit of the mean time.
   const shapedExponent = fitOrNaN(shaped.map((r) => Math.log(r.k)), shaped.map((r) => r.logTime));
   const shapedLinear = shaped.length >= 3 ? (() => { const f = linearFit(shaped.map((r) => r.k), shaped.map((r) => r.meanTime)); return { slope: f.slope, r2: f.r2 }; })() : null;
-  // Gap at the largest k: per seed, log10(sparse/shaped) samples to target (censored sparse runs count at the budget: a lower bound on the gap).
+  // Descriptive: per seed, log10(sparse/shaped) samples to target at the largest k (censored sparse runs count at the budget: a lower bound).
   const kMax = Math.max(...rows.map((r) => r.k));
   const bySeed = (credit: Credit) => new Map(rows.filter((r) => r.k === kMax && r.credit === credit).map((r) => [r.seed, r]));
   const sp = bySeed("sparse");
@@ -327,7 +405,21 @@ export function shapingFits(rows: readonly ShapingRow[], epsilon: number): Shapi
     diffs.push(Math.log10(r.samplesToTarget / s.samplesToTarget));
   }
   const gap = diffs.length >= 2 ? meanCI(diffs) : nan;
-  return { sparseSlope, slopeRatio, shapedSlopeRatio, shapedExponent, shapedLinear, gap };
+  return { sparseSlope, slopeRatio, shapedSlopeRatio, growthRatio, costRatio, shapedExponent, shapedLinear, gap };
+}
+
+/**
+ * Why claim 4 has no incentive level: the exact KL-regularised optimum of the sparse reward
+ * [completed] reweights only the completion event, so it is the least-KL policy that
+ * completes with probability `p` from a base that completes with probability `q`, and its
+ * KL is the Bernoulli divergence p·ln(p/q) + (1−p)·ln((1−p)/(1−q)) — for q = ε^k it grows
+ * linearly in k (≈ p·k·ln(1/ε)). The exact optimum needs no exploration; the exponential
+ * cost exists only for sampled training.
+ */
+export function minKlForCompletion(q: number, p: number): number {
+  if (!(q > 0 && q < 1)) throw new ConfigError("minKlForCompletion q", q, "a probability in (0, 1)");
+  if (!(p > 0 && p < 1)) throw new ConfigError("minKlForCompletion p", p, "a probability in (0, 1)");
+  return p * Math.log(p / q) + (1 - p) * Math.log((1 - p) / (1 - q));
 }
 
 // ───────────────────────── The claim contract ─────────────────────────
@@ -389,23 +481,29 @@ export function runClaim(world: World, budget: ShapingBudget, seeds: readonly nu
   return { rows, rates: firstSuccessRates(rows), targetRates: firstSuccessRates(rows, "Target") };
 }
 
-/** Decides claim 4: the sparse slope inside [0.75, 1.33], the shaped slope below 0.5, the gap above 1. */
+/**
+ * Decides claim 4, version 2 (`twoLevelDecision`; no incentive level: see
+ * {@link minKlForCompletion}): evidence (transmission) is the growth-rate ratio (shaped over
+ * sparse, below ½) and the cost ratio at the largest k (log10 above 1), both with paired
+ * bootstrap intervals over seeds; the sparse slope over log(1/ε) inside [0.75, 1.33] is a
+ * check of the simulator. Headline: the growth-rate ratio.
+ */
 export function decideClaim(results: ShapingResults, budget: ShapingBudget): Decision {
-  const f = shapingFits(results.rows, budget.epsilon);
-  const sparsePart: Part = {
-    key: "sparse-slope",
+  const f = shapingFits(results.rows, budget.epsilon, budget.bootstrap);
+  const part = (key: string, h: Hypothesis, iv: Interval) => makePart({ key, effect: h.effect, direction: h.direction, threshold: h.threshold, thresholdText: h.thresholdText, role: "evidence", level: "transmission" }, iv, decide);
+  const check: Part = {
+    key: "check/sparse-slope",
     effect: CLAIM4_SPARSE_SLOPE.effect,
     status: allOf([decide(CLAIM4_SPARSE_SLOPE, f.slopeRatio), decide(CLAIM4_SPARSE_SLOPE_UPPER, f.slopeRatio)]),
     interval: f.slopeRatio,
     direction: CLAIM4_SPARSE_SLOPE.direction,
     threshold: CLAIM4_SPARSE_SLOPE.threshold,
     thresholdText: CLAIM4_SPARSE_SLOPE.thresholdText,
-    role: "evidence",
+    role: "check",
     level: "transmission",
   };
-  const part = (key: string, h: Hypothesis, iv: Interval) => makePart({ key, effect: h.effect, direction: h.direction, threshold: h.threshold, thresholdText: h.thresholdText, role: "evidence" }, iv, decide);
-  const parts = [sparsePart, part("shaped-slope", CLAIM4_GROWTH_RATIO, f.shapedSlopeRatio), part("gap", CLAIM4_COST_RATIO, f.gap)];
-  return { status: allOf(parts.map((p) => p.status)), headline: f.slopeRatio, parts };
+  const parts = [part("growth-ratio", CLAIM4_GROWTH_RATIO, f.growthRatio), part("cost-ratio", CLAIM4_COST_RATIO, f.costRatio), check];
+  return twoLevelDecision(parts, f.growthRatio, allOf, CLAIM4_VERSION);
 }
 
 /** Claim 4 as a claim module (kit/contract.ts). */
@@ -414,7 +512,7 @@ export const claim = {
   notebook: "06-complexity-needs-shaping",
   budgets: BUDGETS,
   budget: (mode: Mode, overrides?: unknown) => resolveBudget("claim 4 budget", BUDGETS[mode], BUDGET_RULES, overrides),
-  hypothesis: (_budget: ShapingBudget) => CLAIM4_SPARSE_SLOPE,
+  hypothesis: (_budget: ShapingBudget) => CLAIM4_GROWTH_RATIO,
   run: async (world: World, budget: ShapingBudget, seeds: readonly number[], onProgress?: OnProgress) => runClaim(world, budget, seeds, onProgress),
   decide: decideClaim,
 } satisfies ClaimModule<ShapingBudget, ShapingResults>;
