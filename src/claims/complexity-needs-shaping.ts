@@ -30,7 +30,7 @@ import { corpusTable, createWorld, type DeepPartial, type World, type WorldConfi
 import { ResidualTabularPolicy } from "../policy/residual-tabular";
 import { trainReinforceToTarget } from "../train/reinforce";
 import { checkField, resolveBudget, SEEDS_RULE, type BudgetRules } from "./kit/budget";
-import { makePart, type BaseBudget, type ClaimModule, type Decision, type Part } from "./kit/contract";
+import { makePart, twoLevelDecision, type BaseBudget, type ClaimModule, type Decision, type Part } from "./kit/contract";
 import type { OnProgress } from "./kit/seeds";
 import type { Mode } from "../mode";
 
@@ -232,57 +232,147 @@ export function firstSuccessRates(rows: readonly RateInput[], which: "First" | "
   return out.sort((a, b) => String(a.credit).localeCompare(String(b.credit)) || a.k - b.k);
 }
 
-/** Claim 4, part 1: the sparse slope of log(first-success time) against k, relative to log(1/ε). */
+/**
+ * Claim 4, version 2, headline and evidence part 1 (transmission): the growth rate in k of
+ * ln(samples to first success) with shaped credit, divided by the growth rate with sparse
+ * credit (least-squares slopes of the censoring-aware ln mean times against k), is below ½:
+ * shaping at least halves the exponent of the growth. Interval: percentile bootstrap over
+ * seeds (paired: a resampled seed brings all its k and both credits).
+ */
+export const CLAIM4_GROWTH_RATIO: Hypothesis = {
+  claim: 4,
+  effect: "growth rate in k of ln(samples to first success), shaped over sparse credit",
+  direction: "below",
+  threshold: 0.5,
+  thresholdText: "< 0.5 (shaping at least halves the exponential growth rate)",
+};
+
+/**
+ * Claim 4, version 2, evidence part 2 (transmission): at the largest k, sparse credit needs
+ * more than 10 times as many samples to the first success as shaped credit
+ * (log10 of the ratio of censoring-aware mean times; bootstrap interval over seeds).
+ */
+export const CLAIM4_COST_RATIO: Hypothesis = {
+  claim: 4,
+  effect: "log10(sparse / shaped mean samples to first success) at the largest k",
+  direction: "above",
+  threshold: 1,
+  thresholdText: "> 1 (sparse needs more than 10× the samples)",
+};
+
+/**
+ * Check of the simulator (role "check", never in the verdict): before the first success the
+ * sparse gradient is exactly zero, so the first-success time is a geometric draw at the base
+ * probability ε^k and the sparse slope of ln time against k, divided by log(1/ε), lies in
+ * [0.75, 1.33] (version 1's headline, now a check).
+ */
 export const CLAIM4_SPARSE_SLOPE: Hypothesis = {
   claim: 4,
-  effect: "slope of log(samples to first success) vs k, sparse credit, divided by log(1/ε)",
+  effect: "check: slope of ln(samples to first success) vs k, sparse credit, divided by log(1/ε)",
   direction: "above",
   threshold: 0.75,
-  thresholdText: "interval inside [0.75, 1.33] (exponential growth at the base model's rate)",
+  thresholdText: "interval inside [0.75, 1.33] (geometric first success at the base rate ε^k)",
 };
 
 /** The upper bound of the same ratio (checked with CLAIM4_SPARSE_SLOPE). */
 export const CLAIM4_SPARSE_SLOPE_UPPER: Hypothesis = { ...CLAIM4_SPARSE_SLOPE, direction: "below", threshold: 1.33, thresholdText: "< 1.33" };
 
-/**
- * Claim 4, part 2: with shaped credit the growth per added step is far below the sparse
- * case's factor 1/ε: slope of log(first-success time) against k, divided by log(1/ε).
- */
-export const CLAIM4_SHAPED_SLOPE: Hypothesis = {
-  claim: 4,
-  effect: "slope of log(samples to first success) vs k, shaped credit, divided by log(1/ε)",
-  direction: "below",
-  threshold: 0.5,
-  thresholdText: "< 0.5 (each added step multiplies the time by less than √(1/ε))",
-};
+/** Version of claim 4's pre-registration decided by {@link decideClaim}. */
+export const CLAIM4_VERSION = 2;
 
-/** Claim 4, part 3: at the largest k, sparse needs many times more samples to reach the target rate. */
-export const CLAIM4_GAP: Hypothesis = {
-  claim: 4,
-  effect: "log10(sparse / shaped samples to reach the target success rate) at the largest k",
-  direction: "above",
-  threshold: 1,
-  thresholdText: "> 1 (sparse needs ≥ 10× more samples)",
-};
+/** Seed of the bootstrap's resampling stream (fixed: the decision is a pure function of the rows). */
+export const BOOTSTRAP_SEED = 4;
 
 /** The fits behind claim 4's parts and its reading. */
 export interface ShapingFits {
-  /** Slope of ln(samples to first success) against k, sparse credit. */
+  /** Slope of ln(samples to first success) against k, sparse credit (OLS over the pooled rates, interval from the fit). */
   sparseSlope: Interval;
-  /** The same divided by log(1/ε). */
+  /** The same divided by log(1/ε) (the check). */
   slopeRatio: Interval;
-  /** Shaped slope divided by log(1/ε). */
+  /** Shaped slope divided by log(1/ε) (descriptive). */
   shapedSlopeRatio: Interval;
+  /** Evidence: shaped over sparse growth rate (point from all seeds, percentile bootstrap interval over seeds). */
+  growthRatio: Interval;
+  /** Evidence: log10(sparse / shaped mean samples to first success) at the largest k (bootstrap interval). */
+  costRatio: Interval;
   /** Descriptive: the shaped time's power-law exponent in k. */
   shapedExponent: Interval;
   /** Descriptive: a straight line through the shaped mean times. */
   shapedLinear: { slope: Interval; r2: number } | null;
-  /** log10(sparse / shaped samples to target) at the largest k, per seed. */
+  /** Descriptive: log10(sparse / shaped samples to reach the target rate) at the largest k, per seed. */
   gap: Interval;
 }
 
-/** Fits for claim 4 from sweep rows. */
-export function shapingFits(rows: readonly ShapingRow[], epsilon: number): ShapingFits {
+/** Point estimates of the two evidence quantities from a set of runs (see {@link growthEstimates}). */
+export interface GrowthEstimates {
+  sparseSlope: number;
+  shapedSlope: number;
+  /** shapedSlope / sparseSlope. */
+  growthRatio: number;
+  /** log10(sparse / shaped mean time) at the largest k. */
+  costRatio: number;
+}
+
+/** Least-squares slope of y on x (NaN with fewer than two distinct x). */
+function slopeOf(x: readonly number[], y: readonly number[]): number {
+  const n = x.length;
+  if (new Set(x).size < 2) return NaN;
+  const mx = x.reduce((a, v) => a + v, 0) / n, my = y.reduce((a, v) => a + v, 0) / n;
+  let sxy = 0, sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+  }
+  return sxy / sxx;
+}
+
+/**
+ * The evidence quantities from runs: per (credit, k) the censoring-aware rate of first
+ * success, events / exposure (a group with no event uses ½ event, a continuity correction
+ * that keeps a fully censored group's time finite and, if anything, understates it); the
+ * least-squares slope of ln(1/rate) against k per credit; their ratio; and the log10 ratio
+ * of mean times at the largest k.
+ */
+export function growthEstimates(rows: readonly RateInput[]): GrowthEstimates {
+  const rates = firstSuccessRates(rows);
+  const lnTime = (r: RateRow) => Math.log(r.exposure / Math.max(r.events, 0.5));
+  const of = (credit: Credit) => rates.filter((r) => r.credit === credit);
+  const sp = of("sparse"), sh = of("shaped");
+  const sparseSlope = slopeOf(sp.map((r) => r.k), sp.map(lnTime));
+  const shapedSlope = slopeOf(sh.map((r) => r.k), sh.map(lnTime));
+  const kMax = Math.max(...rates.map((r) => r.k));
+  const spMax = sp.find((r) => r.k === kMax), shMax = sh.find((r) => r.k === kMax);
+  const costRatio = spMax && shMax ? (lnTime(spMax) - lnTime(shMax)) / Math.LN10 : NaN;
+  return { sparseSlope, shapedSlope, growthRatio: shapedSlope / sparseSlope, costRatio };
+}
+
+/**
+ * Percentile bootstrap over seeds (paired: a drawn seed brings all its runs, every k and both
+ * credits): `resamples` draws from `rng`, each recomputing {@link growthEstimates}; returns
+ * the 2.5% and 97.5% quantiles of each quantity (n = number of seeds).
+ */
+export function bootstrapGrowth(rows: readonly ShapingRow[], resamples: number, rng: Rng): { growthRatio: [number, number]; costRatio: [number, number] } {
+  const seeds = [...new Set(rows.map((r) => r.seed))].sort((a, b) => a - b);
+  const bySeed = new Map(seeds.map((s) => [s, rows.filter((r) => r.seed === s)]));
+  const g: number[] = [], c: number[] = [];
+  for (let i = 0; i < resamples; i++) {
+    const draw: ShapingRow[] = [];
+    for (let j = 0; j < seeds.length; j++) draw.push(...bySeed.get(seeds[rng.int(seeds.length)]!)!);
+    const e = growthEstimates(draw);
+    g.push(e.growthRatio);
+    c.push(e.costRatio);
+  }
+  const q = (xs: number[]): [number, number] => {
+    const f = xs.filter(Number.isFinite).sort((a, b) => a - b);
+    if (f.length < xs.length || f.length === 0) return [NaN, NaN];
+    const at = (p: number) => f[Math.min(f.length - 1, Math.max(0, Math.round(p * (f.length - 1))))]!;
+    return [at(0.025), at(0.975)];
+  };
+  return { growthRatio: q(g), costRatio: q(c) };
+}
+
+/** Fits for claim 4 from sweep rows (`resamples` bootstrap draws on a fixed stream, {@link BOOTSTRAP_SEED}). */
+export function shapingFits(rows: readonly ShapingRow[], epsilon: number, resamples = 2000): ShapingFits {
   const rates = firstSuccessRates(rows);
   const withTime = (credit: Credit) => rates.filter((r): r is RateRow & { logTime: number; meanTime: number } => r.credit === credit && r.logTime !== null);
   const sparse = withTime("sparse");
@@ -294,10 +384,16 @@ export function shapingFits(rows: readonly ShapingRow[], epsilon: number): Shapi
   const slopeRatio = { estimate: sparseSlope.estimate / L, lo: sparseSlope.lo / L, hi: sparseSlope.hi / L, n: sparseSlope.n };
   const shapedSlope = fitOrNaN(shaped.map((r) => r.k), shaped.map((r) => r.logTime));
   const shapedSlopeRatio = { estimate: shapedSlope.estimate / L, lo: shapedSlope.lo / L, hi: shapedSlope.hi / L, n: shapedSlope.n };
+  // Evidence: growth-rate ratio and cost ratio, with a paired bootstrap over seeds.
+  const nSeeds = new Set(rows.map((r) => r.seed)).size;
+  const point = growthEstimates(rows);
+  const boot = nSeeds >= 2 ? bootstrapGrowth(rows, resamples, Rng.fromSeed(BOOTSTRAP_SEED).fork("bootstrap")) : { growthRatio: [NaN, NaN] as [number, number], costRatio: [NaN, NaN] as [number, number] };
+  const growthRatio: Interval = { estimate: point.growthRatio, lo: boot.growthRatio[0], hi: boot.growthRatio[1], n: nSeeds };
+  const costRatio: Interval = { estimate: point.costRatio, lo: boot.costRatio[0], hi: boot.costRatio[1], n: nSeeds };
   // Descriptive only: the power-law exponent and a straight-line fit of the mean time.
   const shapedExponent = fitOrNaN(shaped.map((r) => Math.log(r.k)), shaped.map((r) => r.logTime));
   const shapedLinear = shaped.length >= 3 ? (() => { const f = linearFit(shaped.map((r) => r.k), shaped.map((r) => r.meanTime)); return { slope: f.slope, r2: f.r2 }; })() : null;
-  // Gap at the largest k: per seed, log10(sparse/shaped) samples to target (censored sparse runs count at the budget: a lower bound on the gap).
+  // Descriptive: per seed, log10(sparse/shaped) samples to target at the largest k (censored sparse runs count at the budget: a lower bound).
   const kMax = Math.max(...rows.map((r) => r.k));
   const bySeed = (credit: Credit) => new Map(rows.filter((r) => r.k === kMax && r.credit === credit).map((r) => [r.seed, r]));
   const sp = bySeed("sparse");
@@ -309,12 +405,26 @@ export function shapingFits(rows: readonly ShapingRow[], epsilon: number): Shapi
     diffs.push(Math.log10(r.samplesToTarget / s.samplesToTarget));
   }
   const gap = diffs.length >= 2 ? meanCI(diffs) : nan;
-  return { sparseSlope, slopeRatio, shapedSlopeRatio, shapedExponent, shapedLinear, gap };
+  return { sparseSlope, slopeRatio, shapedSlopeRatio, growthRatio, costRatio, shapedExponent, shapedLinear, gap };
+}
+
+/**
+ * Why claim 4 has no incentive level: the exact KL-regularised optimum of the sparse reward
+ * [completed] reweights only the completion event, so it is the least-KL policy that
+ * completes with probability `p` from a base that completes with probability `q`, and its
+ * KL is the Bernoulli divergence p·ln(p/q) + (1−p)·ln((1−p)/(1−q)) — for q = ε^k it grows
+ * linearly in k (≈ p·k·ln(1/ε)). The exact optimum needs no exploration; the exponential
+ * cost exists only for sampled training.
+ */
+export function minKlForCompletion(q: number, p: number): number {
+  if (!(q > 0 && q < 1)) throw new ConfigError("minKlForCompletion q", q, "a probability in (0, 1)");
+  if (!(p > 0 && p < 1)) throw new ConfigError("minKlForCompletion p", p, "a probability in (0, 1)");
+  return p * Math.log(p / q) + (1 - p) * Math.log((1 - p) / (1 - q));
 }
 
 // ───────────────────────── The claim contract ─────────────────────────
 
-/** Claim 4's budget: seeds, manoeuvre lengths and the run settings. */
+/** Claim 4's budget: seeds, manoeuvre lengths, the run settings and the bootstrap. */
 export interface ShapingBudget extends BaseBudget {
   /** Manoeuvre lengths k swept. */
   ks: number[];
@@ -328,6 +438,8 @@ export interface ShapingBudget extends BaseBudget {
   target: number;
   /** Sample budget per run (censored beyond). */
   maxSamples: number;
+  /** Bootstrap resamples of the seeds for the evidence intervals. */
+  bootstrap: number;
 }
 
 /** Budget rules: finite bounds on every field, unknown keys rejected. */
@@ -335,12 +447,17 @@ export const BUDGET_RULES: BudgetRules = {
   seeds: SEEDS_RULE,
   ks: { kind: "integers", min: 1, max: 6, minLength: 1, maxLength: 6 },
   ...RUN_RULES,
+  bootstrap: { kind: "integer", min: 100, max: 100_000 },
 };
 
-/** Quick (test suite) and full (reports) budgets. */
+/**
+ * Quick (test suite) and full (reports) budgets of version 2, fixed before any version-2
+ * run: seeds 101–115 (never used before). With 5 million samples a sparse run at k = 6
+ * (base completion 10⁻⁶) is censored with probability e⁻⁵ ≈ 0.7%, so censoring stays rare.
+ */
 export const BUDGETS: Readonly<Record<Mode, ShapingBudget>> = {
-  quick: { seeds: [1, 2], ks: [1, 2, 3, 4], epsilon: 0.1, batch: 16, lr: 1, target: 0.5, maxSamples: 2e5 },
-  full: { seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], ks: [1, 2, 3, 4, 5, 6], epsilon: 0.1, batch: 16, lr: 1, target: 0.5, maxSamples: 5e6 },
+  quick: { seeds: [101, 102], ks: [1, 2, 3, 4], epsilon: 0.1, batch: 16, lr: 1, target: 0.5, maxSamples: 2e5, bootstrap: 200 },
+  full: { seeds: [101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115], ks: [1, 2, 3, 4, 5, 6], epsilon: 0.1, batch: 16, lr: 1, target: 0.5, maxSamples: 5e6, bootstrap: 2000 },
 };
 
 /** What claim 4's run returns. */
@@ -364,23 +481,29 @@ export function runClaim(world: World, budget: ShapingBudget, seeds: readonly nu
   return { rows, rates: firstSuccessRates(rows), targetRates: firstSuccessRates(rows, "Target") };
 }
 
-/** Decides claim 4: the sparse slope inside [0.75, 1.33], the shaped slope below 0.5, the gap above 1. */
+/**
+ * Decides claim 4, version 2 (`twoLevelDecision`; no incentive level: see
+ * {@link minKlForCompletion}): evidence (transmission) is the growth-rate ratio (shaped over
+ * sparse, below ½) and the cost ratio at the largest k (log10 above 1), both with paired
+ * bootstrap intervals over seeds; the sparse slope over log(1/ε) inside [0.75, 1.33] is a
+ * check of the simulator. Headline: the growth-rate ratio.
+ */
 export function decideClaim(results: ShapingResults, budget: ShapingBudget): Decision {
-  const f = shapingFits(results.rows, budget.epsilon);
-  const sparsePart: Part = {
-    key: "sparse-slope",
+  const f = shapingFits(results.rows, budget.epsilon, budget.bootstrap);
+  const part = (key: string, h: Hypothesis, iv: Interval) => makePart({ key, effect: h.effect, direction: h.direction, threshold: h.threshold, thresholdText: h.thresholdText, role: "evidence", level: "transmission" }, iv, decide);
+  const check: Part = {
+    key: "check/sparse-slope",
     effect: CLAIM4_SPARSE_SLOPE.effect,
     status: allOf([decide(CLAIM4_SPARSE_SLOPE, f.slopeRatio), decide(CLAIM4_SPARSE_SLOPE_UPPER, f.slopeRatio)]),
     interval: f.slopeRatio,
     direction: CLAIM4_SPARSE_SLOPE.direction,
     threshold: CLAIM4_SPARSE_SLOPE.threshold,
     thresholdText: CLAIM4_SPARSE_SLOPE.thresholdText,
-    role: "evidence",
+    role: "check",
     level: "transmission",
   };
-  const part = (key: string, h: Hypothesis, iv: Interval) => makePart({ key, effect: h.effect, direction: h.direction, threshold: h.threshold, thresholdText: h.thresholdText, role: "evidence" }, iv, decide);
-  const parts = [sparsePart, part("shaped-slope", CLAIM4_SHAPED_SLOPE, f.shapedSlopeRatio), part("gap", CLAIM4_GAP, f.gap)];
-  return { status: allOf(parts.map((p) => p.status)), headline: f.slopeRatio, parts };
+  const parts = [part("growth-ratio", CLAIM4_GROWTH_RATIO, f.growthRatio), part("cost-ratio", CLAIM4_COST_RATIO, f.costRatio), check];
+  return twoLevelDecision(parts, f.growthRatio, allOf, CLAIM4_VERSION);
 }
 
 /** Claim 4 as a claim module (kit/contract.ts). */
@@ -389,7 +512,7 @@ export const claim = {
   notebook: "06-complexity-needs-shaping",
   budgets: BUDGETS,
   budget: (mode: Mode, overrides?: unknown) => resolveBudget("claim 4 budget", BUDGETS[mode], BUDGET_RULES, overrides),
-  hypothesis: (_budget: ShapingBudget) => CLAIM4_SPARSE_SLOPE,
+  hypothesis: (_budget: ShapingBudget) => CLAIM4_GROWTH_RATIO,
   run: async (world: World, budget: ShapingBudget, seeds: readonly number[], onProgress?: OnProgress) => runClaim(world, budget, seeds, onProgress),
   decide: decideClaim,
 } satisfies ClaimModule<ShapingBudget, ShapingResults>;

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { ConfigError } from "../../src/errors";
 import { Rng } from "../../src/rng";
-import { claim, runShaping, shapingSweep } from "../../src/claims/complexity-needs-shaping";
+import { claim, minKlForCompletion, runShaping, shapingSweep } from "../../src/claims/complexity-needs-shaping";
 
 function expectConfigError(f: () => unknown, field: string): void {
   let caught: unknown;
@@ -46,11 +46,16 @@ describe("claim 4: bad run configs fail at once, naming the field", function () 
     ["budget: unknown key", () => claim.budget("quick", { samples: 3 }), "samples"],
     ["budget: ks of the wrong type", () => claim.budget("quick", { ks: "1,2,3" }), "ks"],
     ["budget: not an object", () => claim.budget("quick", 5), "claim 4 budget"],
+    ["budget: too few bootstrap resamples", () => claim.budget("full", { bootstrap: 10 }), "bootstrap"],
+    ["budget: fractional bootstrap resamples", () => claim.budget("full", { bootstrap: 1000.5 }), "bootstrap"],
+    ["minKlForCompletion: q = 0", () => minKlForCompletion(0, 0.5), "minKlForCompletion q"],
+    ["minKlForCompletion: p = 1", () => minKlForCompletion(0.1, 1), "minKlForCompletion p"],
   ];
   for (const [what, f, field] of bad) it(what, () => expectConfigError(f, field));
 
   it("both budgets pass their own rules", () => {
     expect(claim.budget("quick").ks).to.deep.equal([1, 2, 3, 4]);
-    expect(claim.budget("full").seeds).to.have.length(10);
+    expect(claim.budget("full").seeds).to.deep.equal(Array.from({ length: 15 }, (_, i) => 101 + i));
+    expect(claim.budget("quick").seeds).to.deep.equal([101, 102]);
   });
 });

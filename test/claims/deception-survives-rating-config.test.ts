@@ -51,6 +51,13 @@ describe("claim 3: run configs are checked before any work", function () {
     rejects(() => claim.budget("fast" as never), "claim 3 mode");
     rejects(() => claim.budget("quick", { phis: [0.25, 0.5] }), "claim 3 budget.phis");
     rejects(() => claim.budget("quick", { seed: 1 }), "claim 3 budget.seed");
+    rejects(() => claim.budget("full", { incentivePhis: [0, 1] }), "claim 3 budget.incentivePhis");
+    rejects(() => claim.budget("full", { incentivePhis: [0] }), "claim 3 budget.incentivePhis");
+    rejects(() => claim.budget("full", { readKl: 0 }), "claim 3 budget.readKl");
+    rejects(() => claim.budget("full", { readKl: Infinity }), "claim 3 budget.readKl");
+    rejects(() => claim.budget("quick", { shortfallSeeds: 3 }), "claim 3 budget.shortfallSeeds");
+    rejects(() => claim.budget("quick", { shortfallSeeds: -1 }), "claim 3 budget.shortfallSeeds");
+    rejects(() => claim.budget("quick", { revealAfterSeeds: 3 }), "claim 3 budget.revealAfterSeeds");
   });
 
   it("run rejects bad seeds before any work", async () => {
@@ -65,6 +72,12 @@ describe("claim 3: run configs are checked before any work", function () {
     rejects(() => trainWithReveal(world, base, 2, false, {}, Rng.fromSeed(1)), "trainWithReveal phi");
     rejects(() => trainWithReveal(world, base, 0.5, true, {}, Rng.fromSeed(1)), "trainWithReveal phi");
     rejects(() => trainWithReveal(world, base, 0, false, { dpo: { beta: 0 } as never }, Rng.fromSeed(1)), "trainWithReveal config.dpo.beta");
+  });
+
+  it("version 2's full budget: seeds 101–115, a trained φ grid inside the incentive grid, both ends included", () => {
+    expect(BUDGETS.full.seeds).to.deep.equal(Array.from({ length: 15 }, (_, i) => 101 + i));
+    expect(BUDGETS.quick.seeds).to.deep.equal([101, 102]);
+    for (const b of [BUDGETS.quick, BUDGETS.full]) expect(b.phis.every((p) => b.incentivePhis.includes(p))).to.equal(true);
   });
 
   it("the quick and full budgets are valid and unchanged by validation", () => {

@@ -11,16 +11,25 @@ import {
   slopeAgainstPhi,
   trainWithReveal,
   withRevealRate,
+  exactSlope,
+  olsSlope,
+  type ExactPhiRow,
   type JudgedPair,
   type SweepSeedRow,
 } from "../../src/claims/deception-survives-rating";
 
+const ZERO = { kl: 0, trueUtility: 0, believedUtility: 0, inflationGap: 0, overestimation: 0, underestimation: 0, sycophancyRate: 0, sycophancyRatePriorWrong: 0, sycophancyRatePriorRight: 0, exaggerationRate: 0, hallucinationRate: 0, fabricationRate: 0, honestErrorRate: 0, accuracy: 0, completionRate: 0 };
+
 /** A full sweep row from the fields a test cares about (every other metric 0, no post-hoc columns). */
 const sweepRow = (r: Partial<SweepSeedRow> & Pick<SweepSeedRow, "seed" | "condition" | "phi">): SweepSeedRow => ({
-  kl: 0, trueUtility: 0, believedUtility: 0, inflationGap: 0, overestimation: 0, underestimation: 0, sycophancyRate: 0, sycophancyRatePriorWrong: 0, sycophancyRatePriorRight: 0, exaggerationRate: 0, hallucinationRate: 0, accuracy: 0, completionRate: 0,
+  ...ZERO,
   "reveal/pairs": null, "reveal/reversed": null, "reveal/labelWorseTrue": null, maxWeightDiff: null, trainingIdenticalToPhi0: null,
+  "shortfall/kl": null, "shortfall/proxy": null, "shortfall/limitProxy": null, shortfall: null,
   ...r,
 });
+
+/** An exact incentive row at the matched KL. */
+const exactRow = (phi: number, m: Partial<ExactPhiRow>): ExactPhiRow => ({ labeller: "population", phi, at: "matched", beta: 1, ...ZERO, ...m });
 
 const TINY = { dpo: { beta: 0.5, rounds: 2, pairsPerRound: 48, epochs: 1, batchSize: 16, learningRate: 1e-2 }, population: PRESETS.typical.population };
 
@@ -96,20 +105,49 @@ describe("claim 3: deception only has to survive the rating", function () {
     expect(r.reversed).to.equal(0.5);
   });
 
-  it("decides from paired differences and fails when deception does not fall", () => {
-    const row = (seed: number, phi: number, gap: number, syc: number) => sweepRow({ seed, condition: `φ=${phi}`, phi, inflationGap: gap, sycophancyRate: syc, exaggerationRate: 0.1 + 0.05 * (1 - phi), hallucinationRate: 0.05 + 0.05 * (1 - phi) });
-    const falls = [1, 2, 3].flatMap((s) => [row(s, 0, 0.2 + 0.01 * s, 0.4), row(s, 0.5, 0.0, 0.2), row(s, 1, -0.2, 0.1 + 0.001 * s)]);
-    const after = [1, 2, 3].map((s) => sweepRow({ seed: s, condition: REVEAL_AFTER, phi: 0, maxWeightDiff: 0 }));
-    const good = decideDeception([...falls, ...after]);
-    expect(good.parts.map((p) => p.status)).to.deep.equal(["supported", "supported", "supported", "supported", "supported"]);
+  /** Every deceptive metric moving by `d` per unit φ (so slope = d), plus a per-seed wobble. */
+  const metricsAt = (phi: number, d: number, wobble = 0) => ({ inflationGap: 0.3 + d * phi + wobble, sycophancyRate: 0.4 + d * phi + wobble, fabricationRate: 0.1 + d * phi + wobble, exaggerationRate: 0.2 + d * phi + wobble });
+  const exactGrid = (d: number) => [0, 0.5, 1].map((phi) => exactRow(phi, metricsAt(phi, d)));
+  /** Seeds 1–4 with slope d ± spread (alternating), and the post-hoc rows with weight difference `diff`. */
+  const trained = (d: number, spread: number, diff = 0) => [
+    ...[1, 2, 3, 4].flatMap((s) => [0, 0.5, 1].map((phi) => sweepRow({ seed: s, condition: `φ=${phi}`, phi, ...metricsAt(phi, d + (s % 2 ? spread : -spread)) }))),
+    ...[1, 2, 3, 4].map((s) => sweepRow({ seed: s, condition: REVEAL_AFTER, phi: 0, maxWeightDiff: diff })),
+  ];
+  const statuses = (d: ReturnType<typeof decideDeception>, level: "incentive" | "transmission") => d.parts.filter((p) => p.level === level && p.role === "evidence").map((p) => p.status);
+
+  it("the slope helpers fit least squares and ignore the post-hoc and base rows", () => {
+    expect(olsSlope([0, 0.5, 1], [1, 0.5, 0])).to.be.closeTo(-1, 1e-12);
+    expect(exactSlope(exactGrid(-0.3), "fabricationRate")).to.be.closeTo(-0.3, 1e-12);
+    expect(exactSlope([exactRow(0, {})], "fabricationRate")).to.be.NaN;
+    const rows = [...trained(-0.2, 0), sweepRow({ seed: 1, condition: "base", phi: null, inflationGap: 9 })];
+    expect(slopeAgainstPhi(rows, "inflationGap").estimate).to.be.closeTo(-0.2, 1e-12);
+  });
+
+  it("each level returns each status from synthetic inputs; the post-update reveal is a check outside the verdict", () => {
+    // supported at both levels
+    const good = decideDeception({ sweep: trained(-0.3, 0.01), exact: exactGrid(-0.3) });
+    expect(good.version).to.equal(2);
+    expect(good.levels).to.deep.equal({ incentive: "supported", transmission: "supported" });
     expect(good.status).to.equal("supported");
-    expect(good.parts.every((p) => p.role === "evidence")).to.equal(true);
-    expect(good.headline.estimate).to.be.closeTo(0.42, 1e-9);
-    expect(slopeAgainstPhi(falls, "inflationGap").estimate).to.be.lessThan(-0.3);
-    const flat = [1, 2, 3].flatMap((s) => [row(s, 0, 0.1 + 0.01 * s, 0.2), row(s, 1, 0.1 + 0.012 * s, 0.2)]);
-    const bad = decideDeception([...flat, ...after.map((r) => ({ ...r, maxWeightDiff: 1e-3 }))]);
-    expect(bad.parts[0]!.status).to.equal("not supported");
-    expect(bad.parts[4]!.status).to.equal("not supported");
-    expect(bad.status).to.equal("not supported");
+    expect(good.headline.estimate).to.be.closeTo(-0.3, 1e-9);
+    // not supported: deception rises with φ at both levels
+    const rises = decideDeception({ sweep: trained(0.3, 0.01), exact: exactGrid(0.3) });
+    expect(statuses(rises, "incentive")).to.deep.equal(["not supported", "not supported", "not supported", "not supported"]);
+    expect(rises.levels).to.deep.equal({ incentive: "not supported", transmission: "not supported" });
+    // inconclusive: the exact slope cannot be computed (only one φ reached the read KL); trained slopes straddle the threshold
+    const unsure = decideDeception({ sweep: trained(-0.05, 0.2), exact: [exactRow(0, metricsAt(0, -0.3))] });
+    expect(unsure.levels).to.deep.equal({ incentive: "inconclusive", transmission: "inconclusive" });
+    expect(unsure.status).to.equal("inconclusive");
+    // mixed: the levels disagree, the claim is not supported
+    const mixed = decideDeception({ sweep: trained(0.3, 0.01), exact: exactGrid(-0.3) });
+    expect(mixed.levels).to.deep.equal({ incentive: "supported", transmission: "not supported" });
+    expect(mixed.status).to.equal("not supported");
+    // a failing check changes neither level nor the verdict
+    const check = decideDeception({ sweep: trained(-0.3, 0.01, 1e-3), exact: exactGrid(-0.3) });
+    const part = check.parts.find((p) => p.key === "check/reveal-after-update")!;
+    expect(part.role).to.equal("check");
+    expect(part.status).to.equal("not supported");
+    expect(check.status).to.equal("supported");
+    expect(good.parts.find((p) => p.key === "check/reveal-after-update")!.status).to.equal("supported");
   });
 });
