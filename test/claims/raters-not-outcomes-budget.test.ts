@@ -37,6 +37,8 @@ describe("claims/raters-not-outcomes: budget validation", () => {
     ["huge side seeds", { sideSeeds: 1e12 }, "claim 1 budget.sideSeeds"],
     ["negative shortfall seeds", { shortfallSeeds: -1 }, "claim 1 budget.shortfallSeeds"],
     ["repeated βs", { betas: [0.5, 0.5] }, "claim 1 budget.betas"],
+    ["no oracle βs", { oracleBetas: [] }, "claim 1 budget.oracleBetas"],
+    ["repeated oracle βs", { oracleBetas: [0.2, 0.2] }, "claim 1 budget.oracleBetas"],
     ["a zero curve β", { curveBetas: [0] }, "claim 1 budget.curveBetas[0]"],
     ["an ablation share above 1", { thresholds: { ablationShare: 2 } }, "claim 1 budget.thresholds.ablationShare"],
     ["a NaN slope threshold", { thresholds: { verifySlope: NaN } }, "claim 1 budget.thresholds.verifySlope"],

@@ -242,7 +242,7 @@ describe("claims/raters-not-outcomes v2: one tiny seed end to end", () => {
 
   it("runs the main and side labellers, reports exact KL > 0, equal data sizes and the main runs' shortfalls", async function () {
     this.timeout(300000);
-    const b = claim.budget("quick", { trainDocs: 300, heldOutDocs: 50, pairs: 120, epochs: 1, betas: [1], sideBetas: [1], ablations: ["sycophancy"], verifyValues: [0] });
+    const b = claim.budget("quick", { trainDocs: 300, heldOutDocs: 50, pairs: 120, epochs: 1, betas: [1], oracleBetas: [1], sideBetas: [1], ablations: ["sycophancy"], verifyValues: [0] });
     const world = createWorld();
     const rows = await runRatersNotOutcomesSeed(world, b, Rng.fromSeed(101), { side: true, shortfall: true });
     const offline = rows.flatMap((r) => (r.method === "offline" ? [r] : []));

@@ -150,8 +150,8 @@ export function rnoShortfall(world: World, limit: LabelLimit, reference: PolicyT
 
 /**
  * Everything for one seed: pretrain the base model, draw one pool of base-model pairs, and
- * fine-tune a fresh copy of the base for every (labeller, β): the rater and the oracle at
- * `betas` on every seed, the side conditions at `sideBetas` when `side` is true. With
+ * fine-tune a fresh copy of the base for every (labeller, β): the rater at `betas` and the
+ * oracle at `oracleBetas` on every seed, the side conditions at `sideBetas` when `side` is true. With
  * `shortfall` true, each rater and oracle run reports its shortfall from its labeller's
  * exact limit on this seed's base model. The budget is checked before any work.
  */
@@ -176,7 +176,7 @@ export async function runRatersNotOutcomesSeed(
     for (const l of labellers) {
       const data = labelPairs(world, l, pool, b.pairs, rng.fork(`labels/${l.name}`));
       const limit = o.shortfall && l.group === "main" ? rnoLimit(world, l, baseTable) : null;
-      const betas = l.group === "main" ? b.betas : b.sideBetas;
+      const betas = betasOf(l, b);
       for (const beta of betas) {
         const policy = base.policy.trainableCopy();
         try {
@@ -197,9 +197,14 @@ export async function runRatersNotOutcomesSeed(
   return rows;
 }
 
+/** The DPO βs a labeller trains at: `betas` (rater), `oracleBetas` (oracle), `sideBetas` (side conditions). */
+export function betasOf(l: Labeller, b: Pick<RatersNotOutcomesBudget, "betas" | "oracleBetas" | "sideBetas">): number[] {
+  return l.group !== "main" ? b.sideBetas : l.judge.kind === "oracle" ? b.oracleBetas : b.betas;
+}
+
 /** Trained runs of one seed, for progress counts. */
 export function runsPerSeed(world: World, b: RatersNotOutcomesBudget, side: boolean): number {
-  return ratersNotOutcomesLabellers(world, b).reduce((n, l) => n + (l.group === "main" ? b.betas.length : side ? b.sideBetas.length : 0), 0);
+  return ratersNotOutcomesLabellers(world, b).reduce((n, l) => n + (l.group === "main" || side ? betasOf(l, b).length : 0), 0);
 }
 
 /**
