@@ -110,9 +110,11 @@ export const RNO_SEEDS_FULL = [101, 102, 103, 104, 105, 106, 107, 108, 109, 110,
  *
  * Full mode fits about six minutes on an idle machine: 15 seeds of the rater and the oracle
  * at two βs each (chosen so their KLs bracket the read points 0.25, 0.5 and 0.75); the side conditions (three ablations, five v values,
- * one β whose KL lies above 0.5 for each of them in version 1) on the first 6 seeds; the
+ * one β whose KL lies above 0.5 for each of them in version 1) on the first 4 seeds; the
  * shortfall from each run's own exact limit (a label limit on that seed's base network,
- * ≈ 100 meanings per context, the most expensive step) on the first 3 seeds.
+ * ≈ 100 meanings per context, the most expensive step) on the first 2 seeds. (Pre-registered
+ * as 6 and 3; cut to 4 and 2 before the full run when timing seeds 102 and 103 on a nearly
+ * idle machine put the full run at about 6.9 minutes.)
  */
 export const RNO_BUDGETS: Readonly<Record<Mode, RatersNotOutcomesBudget>> = {
   quick: {
@@ -145,8 +147,8 @@ export const RNO_BUDGETS: Readonly<Record<Mode, RatersNotOutcomesBudget>> = {
     // and 102 (KL only was looked at). See the notebook's "what changed".
     oracleBetas: [0.4, 0.2],
     sideBetas: [0.35],
-    sideSeeds: 6,
-    shortfallSeeds: 3,
+    sideSeeds: 4,
+    shortfallSeeds: 2,
     ablations: ["sycophancy", "confidence", "evidenceCredulity"],
     verifyValues: [0, 0.25, 0.5, 0.75, 1],
     curveBetas: [0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 0.8, 1.2, 2, 4],
