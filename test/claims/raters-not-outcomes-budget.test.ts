@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConfigError } from "../../src/errors";
-import { claim, RNO_BUDGETS, runRatersNotOutcomes, runRatersNotOutcomesSeed } from "../../src/claims/raters-not-outcomes";
+import { claim, RNO_BUDGETS, runRatersNotOutcomes, runRatersNotOutcomesIncentive, runRatersNotOutcomesSeed, type RnoIncentive } from "../../src/claims/raters-not-outcomes";
 import { Rng } from "../../src/rng";
 import { createWorld } from "../../src/world";
 
@@ -21,7 +21,9 @@ describe("claims/raters-not-outcomes: budget validation", () => {
     expect(claim.budget("full")).to.deep.equal(RNO_BUDGETS.full);
     const b = claim.budget("full", { thresholds: { kl: 0.4 } });
     expect(b.thresholds.kl).to.equal(0.4);
-    expect(b.thresholds.klHigh).to.equal(1.0);
+    expect(b.thresholds.klHigh).to.equal(0.75);
+    expect(RNO_BUDGETS.full.seeds).to.deep.equal([101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115]);
+    expect(RNO_BUDGETS.quick.seeds).to.deep.equal([101, 102]);
     expect(RNO_BUDGETS.full.thresholds.kl).to.equal(0.5);
     expect(claim.hypothesis(claim.budget("quick")).effect).to.contain("KL 0.02");
   });
@@ -32,14 +34,21 @@ describe("claims/raters-not-outcomes: budget validation", () => {
     ["negative epochs", { epochs: -1 }, "claim 1 budget.epochs"],
     ["NaN trainDocs", { trainDocs: NaN }, "claim 1 budget.trainDocs"],
     ["Infinite agreement pairs", { agreementPairs: Infinity }, "claim 1 budget.agreementPairs"],
-    ["huge online rounds", { onlineRounds: 1e12 }, "claim 1 budget.onlineRounds"],
+    ["huge side seeds", { sideSeeds: 1e12 }, "claim 1 budget.sideSeeds"],
+    ["negative shortfall seeds", { shortfallSeeds: -1 }, "claim 1 budget.shortfallSeeds"],
+    ["repeated βs", { betas: [0.5, 0.5] }, "claim 1 budget.betas"],
+    ["no oracle βs", { oracleBetas: [] }, "claim 1 budget.oracleBetas"],
+    ["repeated oracle βs", { oracleBetas: [0.2, 0.2] }, "claim 1 budget.oracleBetas"],
+    ["a zero curve β", { curveBetas: [0] }, "claim 1 budget.curveBetas[0]"],
+    ["an ablation share above 1", { thresholds: { ablationShare: 2 } }, "claim 1 budget.thresholds.ablationShare"],
+    ["a NaN slope threshold", { thresholds: { verifySlope: NaN } }, "claim 1 budget.thresholds.verifySlope"],
     ["fractional held-out docs", { heldOutDocs: 10.5 }, "claim 1 budget.heldOutDocs"],
     ["pairs as a string", { pairs: "300" }, "claim 1 budget.pairs"],
     ["betas not a list", { betas: 0.5 }, "claim 1 budget.betas"],
     ["unknown key", { pair: 300 }, "claim 1 budget.pair"],
     ["empty β list", { betas: [] }, "claim 1 budget.betas"],
     ["zero β", { sideBetas: [0.5, 0] }, "claim 1 budget.sideBetas[1]"],
-    ["infinite online β", { onlineBetas: [Infinity] }, "claim 1 budget.onlineBetas[0]"],
+    ["infinite side β", { sideBetas: [Infinity] }, "claim 1 budget.sideBetas[0]"],
     ["seed 0", { seeds: [0, 1] }, "claim 1 budget.seeds[0]"],
     ["seed 1.5", { seeds: [1.5] }, "claim 1 budget.seeds[0]"],
     ["no seeds", { seeds: [] }, "claim 1 budget.seeds"],
@@ -78,7 +87,8 @@ describe("claims/raters-not-outcomes: budget validation", () => {
       ["seed NaN", () => claim.run(world, good, [NaN]), "seeds[0]"],
       ["no seeds", () => claim.run(world, good, []), "seeds"],
       ["repeated seeds", () => claim.run(world, good, [2, 2]), "seeds"],
-      ["one seed's run with infinite epochs", () => runRatersNotOutcomesSeed(world, { ...good, epochs: Infinity }, Rng.fromSeed(1)), "claim 1 budget.epochs"],
+      ["one seed's run with infinite epochs", () => runRatersNotOutcomesSeed(world, { ...good, epochs: Infinity }, Rng.fromSeed(1), { side: false, shortfall: false }), "claim 1 budget.epochs"],
+      ["the incentive level with a NaN curve β", async () => runRatersNotOutcomesIncentive(world, { ...good, curveBetas: [NaN] }), "claim 1 budget.curveBetas[0]"],
     ];
     for (const [what, f, field] of runs) {
       it(`rejects ${what}, naming ${field}`, async () => {
@@ -94,12 +104,14 @@ describe("claims/raters-not-outcomes: the claim module", () => {
   it("has the contract's shape and decides with evidence parts only", () => {
     expect(claim.claim).to.equal(1);
     expect(claim.notebook).to.equal("03-raters-not-outcomes");
-    const d = claim.decide([], claim.budget("quick"));
-    expect(d.parts.length).to.equal(5);
+    const empty: RnoIncentive = { base: { kl: 0 } as RnoIncentive["base"], rows: [], agreement: [], residual: 0 };
+    const d = claim.decide({ incentive: empty, trained: [] }, claim.budget("quick"));
+    expect(d.parts.length).to.equal(18); // 9 main parts per level; side parts need their labellers
     for (const p of d.parts) {
       expect(p.role).to.equal("evidence");
       expect(p.status).to.equal("inconclusive");
     }
+    expect(d.levels).to.deep.equal({ incentive: "inconclusive", transmission: "inconclusive" });
     expect(d.headline.n).to.equal(0);
   });
 });

@@ -1,11 +1,23 @@
 /**
  * Claim 1 in the one shape every claim has (kit/contract.ts): its budgets, its headline
- * hypothesis, `run` and `decide`.
+ * hypothesis, `run` (both levels) and `decide`.
  */
 import type { ClaimModule } from "../kit/contract";
-import { RNO_BUDGETS, ratersNotOutcomesBudget, type RatersNotOutcomesBudget } from "./budget";
-import { runRatersNotOutcomes, type RatersNotOutcomesResults } from "./run";
-import { ratersNotOutcomesDecision, ratersNotOutcomesHypothesis } from "./analysis";
+import type { OnProgress } from "../kit/seeds";
+import type { World } from "../../world";
+import { checkRatersNotOutcomesBudget, checkSeeds, RNO_BUDGETS, ratersNotOutcomesBudget, type RatersNotOutcomesBudget } from "./budget";
+import { runRatersNotOutcomesTrained } from "./run";
+import { runRatersNotOutcomesIncentive } from "./incentive";
+import { ratersNotOutcomesDecision, ratersNotOutcomesHypothesis, type RatersNotOutcomesResults } from "./analysis";
+
+/** Both levels: the exact incentive level first (no seeds), then the trained runs over the seeds. Budget and seeds are checked before any work. */
+export async function runRatersNotOutcomes(world: World, budget: RatersNotOutcomesBudget, seeds: readonly number[], onProgress?: OnProgress): Promise<RatersNotOutcomesResults> {
+  checkRatersNotOutcomesBudget(budget);
+  checkSeeds(seeds);
+  const incentive = runRatersNotOutcomesIncentive(world, budget, (l) => onProgress?.(0, 1, `exact limit: ${l}`));
+  const trained = await runRatersNotOutcomesTrained(world, budget, seeds, onProgress);
+  return { incentive, trained };
+}
 
 export const claim = {
   claim: 1,

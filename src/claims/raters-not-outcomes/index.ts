@@ -1,20 +1,25 @@
 /**
- * Claim 1, "Raters, not outcomes" (notebook 03). DPO fine-tuning of one pretrained base
- * model per seed on comparisons from different labellers — the typical rater population,
- * the oracle, the population with one belief bias switched off, the population with a fixed
- * evidence-verification rate v — over a β sweep, evaluated exactly (metrics and exact KL to
- * the base). Effects are read at matched KL by interpolating each seed's metric-vs-KL curve
- * (the base model is the curve's point at KL 0), and paired over seeds.
+ * Claim 1, "Raters, not outcomes" (notebook 03), version 2: decided at two levels.
  *
- * The rater's errors are inputs of the world; this measures whether and how strongly they
- * pass through Bradley–Terry labels, finite data and the KL leash into behaviour.
+ * Incentive level (exact, deterministic): each labeller's label limit on human-corpus pairs
+ * (Bradley–Terry fitted to exact label probabilities) and the exact KL-regularised optimum
+ * of that limit at matched KL, for the rater population, the noisy oracle, each single-bias
+ * ablation and a grid of fixed verification rates v.
  *
- *   budget.ts    budgets and thresholds per mode, their validation
- *   run.ts       labellers, one seed's runs, typed rows
- *   analysis.ts  matched-KL effects, the verdict's parts, the notebook's tables
- *   claim.ts     the claim module (`claim`)
+ * Transmission level (trained): offline DPO of one pretrained base model per seed on
+ * comparisons from the same labellers, evaluated exactly; effects read at matched KL by
+ * interpolating each seed's metric-versus-KL curve (the base model is its KL-0 point),
+ * paired over seeds; each rater and oracle run on the first seeds reports its shortfall
+ * from its own exact limit.
+ *
+ *   budget.ts     budgets, thresholds and grids per mode, their validation
+ *   run.ts        labellers, one seed's trained runs, typed rows, the shortfall
+ *   incentive.ts  the exact level
+ *   analysis.ts   reads at matched KL, the parts of both levels, the decision, tables
+ *   claim.ts      the claim module (`claim`)
  */
 export * from "./budget";
 export * from "./run";
+export * from "./incentive";
 export * from "./analysis";
-export { claim } from "./claim";
+export { claim, runRatersNotOutcomes } from "./claim";

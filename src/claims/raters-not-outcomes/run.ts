@@ -1,23 +1,26 @@
 /**
- * Running claim 1: DPO fine-tuning of one pretrained base model per seed on comparisons
- * from different labellers (the typical rater population, the oracle, the population with
- * one belief bias switched off, the population with a fixed evidence-verification rate v)
- * over a β sweep, each evaluated exactly (metrics and exact KL to the base). Typed rows out.
+ * Claim 1's transmission level: offline DPO fine-tuning of one pretrained base model per
+ * seed on comparisons from different labellers (the typical rater population, the noisy
+ * oracle, the population with one belief bias switched off, the population with a fixed
+ * evidence-verification rate v) at a few βs, each evaluated exactly (metrics and exact KL
+ * to the base). On the first seeds each rater and oracle run also reports its shortfall
+ * from its own exact limit. Typed rows out.
  */
 import { Rng } from "../../rng";
 import type { Preference } from "../../train/dpo";
-import { labelledPreference, trainDpo, trainOnlineDpo } from "../../train/dpo";
-import { ablate, createWorld, pickMetrics, raterOracleAgreement, type Context, type PopulationConfig, type World, type WorldMetrics } from "../../world";
-import { contextSampler, evaluatePolicy, pairLabeler, runConditions, trainBaseModel, type BaseModel, type Judge, type OnProgress } from "../kit";
+import { labelledPreference, trainDpo } from "../../train/dpo";
+import { labelLimit, tiltAtKl, expectedReward, type LabelLimit } from "../../incentive";
+import { ablate, cachedTable, createWorld, exactDistribution, exactMetrics, pickMetrics, type Context, type ExactDistribution, type PolicyTable, type PopulationConfig, type World, type WorldMetrics } from "../../world";
+import { contextSampler, pairLabeler, runConditions, trainBaseModel, withNoisyOracle, worldPolicyTable, type BaseModel, type Judge, type OnProgress } from "../kit";
 import { checkRatersNotOutcomesBudget, checkSeeds, type AblatedBias, type RatersNotOutcomesBudget } from "./budget";
 
 /** Who labels the comparisons of one fine-tuning condition. */
 export interface Labeller {
   /** Display name (also the `labeller` field of result rows). */
   name: string;
-  /** "main": rater vs oracle; "ablation": one bias off; "verify": fixed verification rate. */
+  /** "main": rater and oracle; "ablation": one bias off; "verify": fixed verification rate. */
   group: "main" | "ablation" | "verify";
-  /** The oracle, or a population judging in `world` (the default world unless a bias is ablated). */
+  /** The noisy oracle, or a population judging in its world (the default world unless a bias is ablated). */
   judge: Judge;
   /** The bias switched off (ablation labellers only). */
   ablated?: AblatedBias;
@@ -32,38 +35,55 @@ export const RNO_METRICS = [
   "sycophancyRatePriorRight",
   "exaggerationRate",
   "hallucinationRate",
+  "fabricationRate",
+  "honestErrorRate",
+  "evidenceRate",
   "trueUtility",
   "believedUtility",
   "inflationGap",
   "overestimation",
   "underestimation",
   "accuracy",
-  "evidenceRate",
 ] as const satisfies readonly (keyof WorldMetrics)[];
 
 /** A metric kept in the rows. */
 export type RnoMetricName = (typeof RNO_METRICS)[number];
 
-/** Exact KL to the base and the kept metrics of one policy. */
+/** Exact KL to the reference and the kept metrics of one policy. */
 export type RnoMetrics = { kl: number } & Pick<WorldMetrics, RnoMetricName>;
 
-/** The base model of a seed (the KL-0 point of every curve). */
+/** The base model of a seed (the KL-0 point of every trained curve). */
 export type RnoBaseRow = { method: "base"; labeller: "base"; group: "base"; beta: null; pairs: 0; heldOutLoss: number } & RnoMetrics;
-/** A labeller's agreement with the oracle on random base-model pairs. */
-export type RnoAgreementRow = { method: "agreement"; labeller: string; group: Labeller["group"]; agreement: number; agreementSe: number };
-/** One offline DPO run (a labeller at one β). */
-export type RnoOfflineRow = { method: "offline"; labeller: string; group: Labeller["group"]; beta: number; pairs: number; trainLoss: number | null } & RnoMetrics;
-/** One online DPO run (rater or oracle at one β). */
-export type RnoOnlineRow = { method: "online"; labeller: string; group: Labeller["group"]; beta: number; pairs: number } & RnoMetrics;
+/**
+ * One offline DPO run (a labeller at one β). `proxy`, `limitProxy`, `shortfall`: the run's
+ * expected score under its labeller's exact limit on this seed's base model, the score of
+ * that limit's optimum at the run's KL, and their difference (null on seeds that do not
+ * report it).
+ */
+export type RnoOfflineRow = {
+  method: "offline";
+  labeller: string;
+  group: Labeller["group"];
+  beta: number;
+  pairs: number;
+  trainLoss: number | null;
+  proxy: number | null;
+  limitProxy: number | null;
+  shortfall: number | null;
+} & RnoMetrics;
 /** What one seed produces. */
-export type RnoSeedRow = RnoBaseRow | RnoAgreementRow | RnoOfflineRow | RnoOnlineRow;
-/** Any row of a run: a seed's row with its condition ("claim 1") and seed. */
+export type RnoSeedRow = RnoBaseRow | RnoOfflineRow;
+/** Any trained row: a seed's row with its condition ("claim 1") and seed. */
 export type RnoRow = RnoSeedRow & { condition: string; seed: number };
-/** A row that lies on a metric-versus-KL curve. */
-export type RnoCurveRow = Exclude<RnoSeedRow, RnoAgreementRow> & { condition: string; seed: number };
 
-/** What `run` returns: every row of every seed. */
-export type RatersNotOutcomesResults = RnoRow[];
+/**
+ * Options of every exact label limit of the claim: Newton stops at a relative gradient of
+ * 1e-6 (scores far more precise than any effect read; the default 1e-10 costs tens of
+ * Newton steps more per context on a network's ≈ 100 meanings).
+ */
+export const RNO_LIMIT_OPTIONS = { tolerance: 1e-6 } as const;
+/** Options of every exact tilt of the claim (bracket of β and relative KL tolerance). */
+export const RNO_TILT_OPTIONS = { betaRange: [1e-3, 1e3] as [number, number], tolerance: 1e-5 };
 
 /** The labellers of a run: rater, oracle, ablations, fixed-v populations. */
 export function ratersNotOutcomesLabellers(world: World, b: Pick<RatersNotOutcomesBudget, "ablations" | "verifyValues">): Labeller[] {
@@ -80,8 +100,13 @@ export function ratersNotOutcomesLabellers(world: World, b: Pick<RatersNotOutcom
   return out;
 }
 
-/** The world a labeller judges in (the default world with its bias switched off, if any). */
+/**
+ * The world a labeller judges in: the default world with its bias switched off, if any;
+ * for the oracle, the world with version 2's noisy oracle (Boltzmann on true utility at
+ * the population's mean rationality). Metrics are always computed in the default world.
+ */
 export function labellerWorld(world: World, l: Labeller): World {
+  if (l.judge.kind === "oracle") return withNoisyOracle(world);
   return l.ablated ? createWorld(ablate(world.config, l.ablated)) : world;
 }
 
@@ -99,59 +124,71 @@ export function labelPairs(world: World, l: Labeller, pool: { contexts: Context[
   return data;
 }
 
-function metricsOf(m: WorldMetrics): RnoMetrics {
+/** The kept metrics of exact world metrics. */
+export function rnoMetricsOf(m: WorldMetrics): RnoMetrics {
   return { kl: m.kl, ...pickMetrics(m, RNO_METRICS) };
+}
+
+/** A labeller's exact limit on a reference (its own labelling world; the claim's fit options). */
+export function rnoLimit(world: World, l: Labeller, reference: PolicyTable): LabelLimit {
+  return labelLimit(labellerWorld(world, l), l.judge, reference, RNO_LIMIT_OPTIONS);
+}
+
+/**
+ * A trained policy's shortfall in proxy reward from its own exact limit at its KL: the
+ * limit's optimum at the policy's KL (the claim's tilt options) scores `limitProxy`, the
+ * policy `proxy`. Null fields when the limit cannot pull as far as the policy went.
+ */
+export function rnoShortfall(world: World, limit: LabelLimit, reference: PolicyTable, dist: ExactDistribution): { proxy: number; limitProxy: number | null; shortfall: number | null } {
+  const proxy = expectedReward(world, dist, limit.reward);
+  if (!(dist.kl > 1e-12)) return { proxy, limitProxy: proxy, shortfall: 0 };
+  const t = tiltAtKl(world, reference, limit.reward, dist.kl, RNO_TILT_OPTIONS);
+  if (!t) return { proxy, limitProxy: null, shortfall: null };
+  const limitProxy = expectedReward(world, t.dist, limit.reward);
+  return { proxy, limitProxy, shortfall: limitProxy - proxy };
 }
 
 /**
  * Everything for one seed: pretrain the base model, draw one pool of base-model pairs, and
- * fine-tune a fresh copy of the base for every (labeller, β) offline and for rater/oracle
- * online, plus each labeller's agreement with the oracle on random base pairs. The budget
- * is checked before any work.
+ * fine-tune a fresh copy of the base for every (labeller, β): the rater at `betas` and the
+ * oracle at `oracleBetas` on every seed, the side conditions at `sideBetas` when `side` is true. With
+ * `shortfall` true, each rater and oracle run reports its shortfall from its labeller's
+ * exact limit on this seed's base model. The budget is checked before any work.
  */
-export async function runRatersNotOutcomesSeed(world: World, budget: RatersNotOutcomesBudget, rng: Rng, onStep?: (label: string) => void): Promise<RnoSeedRow[]> {
+export async function runRatersNotOutcomesSeed(
+  world: World,
+  budget: RatersNotOutcomesBudget,
+  rng: Rng,
+  o: { side: boolean; shortfall: boolean },
+  onStep?: (label: string) => void,
+): Promise<RnoSeedRow[]> {
   const b = checkRatersNotOutcomesBudget(budget);
   const rows: RnoSeedRow[] = [];
   const base: BaseModel = trainBaseModel(world, { trainDocs: b.trainDocs, heldOutDocs: b.heldOutDocs }, rng.fork("base"));
   try {
-    rows.push({ method: "base", labeller: "base", group: "base", beta: null, pairs: 0, heldOutLoss: base.heldOutLoss, ...metricsOf(base.metrics) });
-    const labellers = ratersNotOutcomesLabellers(world, b);
+    rows.push({ method: "base", labeller: "base", group: "base", beta: null, pairs: 0, heldOutLoss: base.heldOutLoss, ...rnoMetricsOf(base.metrics) });
+    const labellers = ratersNotOutcomesLabellers(world, b).filter((l) => l.group === "main" || o.side);
     // One pool of candidate pairs from the base model, shared by every labeller (paired data).
     const poolSize = Math.ceil(b.pairs * 2.5);
     const contexts = contextSampler(world)(rng.fork("pool/contexts"), poolSize);
     const pool = { contexts, a: base.reference.sample(rng.fork("pool/a"), contexts), b: base.reference.sample(rng.fork("pool/b"), contexts) };
+    const baseTable = cachedTable(world, base.table);
     for (const l of labellers) {
-      if (l.judge.kind === "oracle") rows.push({ method: "agreement", labeller: l.name, group: l.group, agreement: 1, agreementSe: 0 });
-      else {
-        const ag = raterOracleAgreement(labellerWorld(world, l), l.judge.population, b.agreementPairs, rng.fork(`agreement/${l.name}`), base.table, l.name);
-        rows.push({ method: "agreement", labeller: l.name, group: l.group, agreement: ag.agreement, agreementSe: ag.se });
-      }
       const data = labelPairs(world, l, pool, b.pairs, rng.fork(`labels/${l.name}`));
-      const betas = l.group === "main" ? b.betas : b.sideBetas;
+      const limit = o.shortfall && l.group === "main" ? rnoLimit(world, l, baseTable) : null;
+      const betas = betasOf(l, b);
       for (const beta of betas) {
         const policy = base.policy.trainableCopy();
         try {
           const log = trainDpo(policy, base.reference, data, { beta, epochs: b.epochs }, rng.fork(`dpo/${l.name}/${beta}`));
           const trainLoss = log[log.length - 1]?.["loss"] ?? null;
-          rows.push({ method: "offline", labeller: l.name, group: l.group, beta, pairs: data.length, trainLoss, ...metricsOf(evaluatePolicy(world, policy, base.table)) });
+          const dist = exactDistribution(world, cachedTable(world, worldPolicyTable(policy, world)), baseTable);
+          const sf = limit ? rnoShortfall(world, limit, baseTable, dist) : { proxy: null, limitProxy: null, shortfall: null };
+          rows.push({ method: "offline", labeller: l.name, group: l.group, beta, pairs: data.length, trainLoss, ...sf, ...rnoMetricsOf(exactMetrics(world, dist)) });
         } finally {
           policy.dispose();
         }
         onStep?.(`${l.name}, β = ${beta}`);
-      }
-      if (l.group === "main") {
-        for (const beta of b.onlineBetas) {
-          const policy = base.policy.trainableCopy();
-          try {
-            const label = pairLabeler(world, l.judge);
-            const cfg = { beta, rounds: b.onlineRounds, pairsPerRound: b.onlinePairsPerRound, epochs: b.onlineEpochs };
-            const log = trainOnlineDpo(policy, base.reference, contextSampler(world), label, cfg, rng.fork(`online/${l.name}/${beta}`));
-            rows.push({ method: "online", labeller: l.name, group: l.group, beta, pairs: sumPerRound(log), ...metricsOf(evaluatePolicy(world, policy, base.table)) });
-          } finally {
-            policy.dispose();
-          }
-          onStep?.(`${l.name}, online β = ${beta}`);
-        }
       }
     }
   } finally {
@@ -160,27 +197,31 @@ export async function runRatersNotOutcomesSeed(world: World, budget: RatersNotOu
   return rows;
 }
 
-/** Labelled pairs over all rounds of an online log (each round's count once). */
-function sumPerRound(log: readonly Record<string, number>[]): number {
-  const per = new Map<number, number>();
-  for (const r of log) if (r["round"] !== undefined) per.set(r["round"], r["pairs/labelled"] ?? 0);
-  let s = 0;
-  for (const v of per.values()) s += v;
-  return s;
+/** The DPO βs a labeller trains at: `betas` (rater), `oracleBetas` (oracle), `sideBetas` (side conditions). */
+export function betasOf(l: Labeller, b: Pick<RatersNotOutcomesBudget, "betas" | "oracleBetas" | "sideBetas">): number[] {
+  return l.group !== "main" ? b.sideBetas : l.judge.kind === "oracle" ? b.oracleBetas : b.betas;
+}
+
+/** Trained runs of one seed, for progress counts. */
+export function runsPerSeed(world: World, b: RatersNotOutcomesBudget, side: boolean): number {
+  return ratersNotOutcomesLabellers(world, b).reduce((n, l) => n + (l.group === "main" || side ? betasOf(l, b).length : 0), 0);
 }
 
 /**
- * Runs every seed (paired: each seed's root `Rng` is `Rng.fromSeed(seed)`). The budget and
- * the seeds are checked before any work; a non-finite number in any row fails the run,
- * naming the seed (runConditions).
+ * Runs every seed (paired: each seed's root `Rng` is `Rng.fromSeed(seed)`). The side
+ * conditions run on the first `sideSeeds` seeds, the shortfall on the first
+ * `shortfallSeeds`. The budget and the seeds are checked before any work; a non-finite
+ * number in any row fails the run, naming the seed (runConditions).
  */
-export async function runRatersNotOutcomes(world: World, budget: RatersNotOutcomesBudget, seeds: readonly number[], onProgress?: OnProgress): Promise<RatersNotOutcomesResults> {
+export async function runRatersNotOutcomesTrained(world: World, budget: RatersNotOutcomesBudget, seeds: readonly number[], onProgress?: OnProgress): Promise<RnoRow[]> {
   const b = checkRatersNotOutcomesBudget(budget);
   checkSeeds(seeds);
-  const perSeed = ratersNotOutcomesLabellers(world, b).reduce((n, l) => n + (l.group === "main" ? b.betas.length + b.onlineBetas.length : b.sideBetas.length), 0);
-  const total = perSeed * seeds.length;
+  const total = seeds.reduce((n, _s, i) => n + runsPerSeed(world, b, i < b.sideSeeds), 0);
   let done = 0;
-  const rows = await runConditions([{ name: "claim 1" }], seeds, (_c, rng) => runRatersNotOutcomesSeed(world, b, rng, (label) => onProgress?.(++done, total, label)));
+  const rows = await runConditions([{ name: "claim 1" }], seeds, (_c, rng, seed) => {
+    const i = seeds.indexOf(seed);
+    return runRatersNotOutcomesSeed(world, b, rng, { side: i < b.sideSeeds, shortfall: i < b.shortfallSeeds }, (label) => onProgress?.(++done, total, `seed ${seed}: ${label}`));
+  });
   // runConditions adds exactly `condition` and `seed` to each seed's rows.
   return rows as RnoRow[];
 }
