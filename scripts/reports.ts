@@ -42,6 +42,43 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
+/** Whether a process with this pid is running (EPERM: it exists but belongs to someone else). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Holds `<out>/.build/lock` for the whole run, so two runs never write the same folder at
+ * once (one would delete the other's staged reports). A lock whose process is gone (a run
+ * killed by a signal) is taken over with a warning; a live one stops this run with a message.
+ */
+function acquireLock(build: string): void {
+  const file = path.join(build, "lock");
+  try {
+    fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    const pid = Number(fs.readFileSync(file, "utf8").trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      fail(`another report run (pid ${pid}) is writing ${path.dirname(build)}; wait for it to finish, or remove ${file} if that process is not a report run`);
+    }
+    console.warn(`reports: taking over a stale lock ${file} (its process ${Number.isFinite(pid) ? pid : "?"} is not running)`);
+    fs.writeFileSync(file, String(process.pid));
+  }
+  process.on("exit", () => {
+    try {
+      if (fs.readFileSync(file, "utf8").trim() === String(process.pid)) fs.rmSync(file);
+    } catch {
+      // already gone
+    }
+  });
+}
+
 /** Files whose change invalidates every report. */
 function sharedInputs(): string[] {
   const files: string[] = [];
@@ -101,6 +138,7 @@ function main(): void {
   const mode = o.quick ? "quick" : "full";
   const build = path.join(o.out, ".build");
   fs.mkdirSync(build, { recursive: true });
+  acquireLock(build);
   const stateFile = path.join(build, "state.json");
   const state: State = fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, "utf8")) as State) : {};
   const notebooks = fs

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { spawnSync } from "node:child_process";
 import { ROOT, runReports } from "./helpers/run";
 import { CLAIMS } from "../src/claims/registry";
 import type { Verdict } from "../src/verdict";
@@ -158,6 +159,23 @@ describe("make reports behaviour", function () {
     expect(html).to.contain("computed paragraph 42");
     expect(html).to.not.contain("TEMPLATE-SOURCE");
     fs.rmSync(path.join(nbDir, "hidden.ipynb"));
+  });
+
+  it("refuses to write an output folder another live run holds, and takes over a dead run's lock", () => {
+    const lock = path.join(out, ".build", "lock");
+    // A live process (this test's own) holds the folder: the run stops before touching it.
+    fs.writeFileSync(lock, String(process.pid));
+    const held = runReports(["--quick", "--notebooks", nbDir, "--out", out]);
+    expect(held.status, held.stdout + held.stderr).to.equal(2);
+    expect(held.stderr).to.contain(`another report run (pid ${process.pid}) is writing`);
+    expect(fs.readFileSync(lock, "utf8")).to.equal(String(process.pid));
+    // A lock left by a process that is gone (killed by a signal) is taken over with a warning, and released at the end.
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    fs.writeFileSync(lock, String(gone));
+    const taken = runReports(["--quick", "--notebooks", nbDir, "--out", out]);
+    expect(taken.status, taken.stdout + taken.stderr).to.equal(0);
+    expect(taken.stderr).to.contain("taking over a stale lock");
+    expect(fs.existsSync(lock)).to.equal(false);
   });
 
   it("fails loudly on a broken cell, naming the notebook and the error, and keeps the previous report", () => {
