@@ -3,7 +3,10 @@
  * each to `reports/<name>.html`, and write `reports/index.html` (the claims ledger).
  *
  * - Re-executes only notebooks whose source, the library (src/), the lockfile, the
- *   runner or the mode changed since their last successful run.
+ *   TypeScript configs, the runner, the backend or the mode changed since their last
+ *   successful run, or whose verdict files are missing. Corrupt state is discarded with a
+ *   warning; invalid or orphaned verdict files are left out of the ledger with a warning.
+ * - Holds a lock on the output folder for the whole run.
  * - Shows progress (notebook, cell, elapsed time) and a timing table at the end.
  * - A failed cell: exits non-zero, names the notebook and the error, and leaves the
  *   previous report, tables and verdicts in place (everything is written to a staging
@@ -90,13 +93,22 @@ function sharedInputs(): string[] {
     }
   };
   walk(path.join(root, "src"));
-  files.push(path.join(root, "package-lock.json"), path.join(root, "scripts", "execute_notebook.py"), path.join(root, "scripts", "nbconvert", "report.html.j2"));
-  return files.sort();
+  files.push(
+    path.join(root, "package-lock.json"),
+    path.join(root, "tsconfig.json"),
+    path.join(root, "tsconfig.build.json"),
+    path.join(root, "scripts", "reports.ts"),
+    path.join(root, "scripts", "execute_notebook.py"),
+    path.join(root, "scripts", "nbconvert", "report.html.j2"),
+  );
+  return files.filter((f) => fs.existsSync(f)).sort();
 }
 
 function hashOf(notebook: string, shared: string[], mode: string): string {
   const h = createHash("sha256");
   h.update(`mode=${mode}\n`);
+  // The TensorFlow.js backend a notebook will get (RLHF_BACKEND, else tfjs-node if installed, else wasm).
+  h.update(`backend=${process.env["RLHF_BACKEND"] ?? (fs.existsSync(path.join(root, "node_modules", "@tensorflow", "tfjs-node")) ? "auto:node" : "auto:wasm")}\n`);
   for (const f of [notebook, ...shared]) {
     h.update(path.relative(root, f) + "\n");
     h.update(fs.readFileSync(f));
@@ -131,7 +143,37 @@ function moveReplacing(from: string, to: string): void {
   fs.renameSync(from, to);
 }
 
-interface State { [name: string]: { hash: string; seconds: number; mode: string } }
+interface StateEntry { hash: string; seconds: number; mode: string; verdicts?: string[] }
+interface State { [name: string]: StateEntry }
+
+/**
+ * Reads the runner's state. A file that is not a JSON object of entries
+ * {hash, seconds, mode[, verdicts]} is discarded with a warning naming it: every notebook
+ * then runs again, which is always correct.
+ */
+function readState(file: string): State {
+  if (!fs.existsSync(file)) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    console.warn(`reports: discarding corrupt ${file} (${(e as Error).message}); every notebook will run`);
+    return {};
+  }
+  const ok =
+    typeof raw === "object" &&
+    raw !== null &&
+    !Array.isArray(raw) &&
+    Object.values(raw as Record<string, unknown>).every((e) => {
+      const x = e as Partial<StateEntry> | null;
+      return x !== null && typeof x === "object" && typeof x.hash === "string" && typeof x.seconds === "number" && typeof x.mode === "string" && (x.verdicts === undefined || (Array.isArray(x.verdicts) && x.verdicts.every((v) => typeof v === "string")));
+    });
+  if (!ok) {
+    console.warn(`reports: discarding ${file}: not an object of {hash, seconds, mode} entries; every notebook will run`);
+    return {};
+  }
+  return raw as State;
+}
 
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
@@ -140,7 +182,7 @@ function main(): void {
   fs.mkdirSync(build, { recursive: true });
   acquireLock(build);
   const stateFile = path.join(build, "state.json");
-  const state: State = fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, "utf8")) as State) : {};
+  const state: State = readState(stateFile);
   const notebooks = fs
     .readdirSync(o.notebooks)
     .filter((f) => f.endsWith(".ipynb"))
@@ -160,7 +202,8 @@ function main(): void {
     const html = path.join(o.out, `${name}.html`);
     const hash = hashOf(nb, shared, mode);
     const tag = `[${i + 1}/${notebooks.length}] ${name}`;
-    if (!o.force && state[name]?.hash === hash && fs.existsSync(html)) {
+    const verdictsPresent = (state[name]?.verdicts ?? []).every((f) => fs.existsSync(path.join(o.out, "verdicts", f)));
+    if (!o.force && state[name]?.hash === hash && fs.existsSync(html) && verdictsPresent) {
       console.log(`${tag}: up to date, not executed`);
       return;
     }
@@ -189,12 +232,11 @@ function main(): void {
     }
     moveReplacing(path.join(stage, "data"), path.join(o.out, "data", name));
     const vdir = path.join(stage, "verdicts");
-    if (fs.existsSync(vdir)) {
-      for (const f of fs.readdirSync(vdir)) moveReplacing(path.join(vdir, f), path.join(o.out, "verdicts", f));
-    }
+    const written = fs.existsSync(vdir) ? fs.readdirSync(vdir).sort() : [];
+    for (const f of written) moveReplacing(path.join(vdir, f), path.join(o.out, "verdicts", f));
     fs.renameSync(stagedHtml, html);
     fs.rmSync(stage, { recursive: true, force: true });
-    state[name] = { hash, seconds, mode };
+    state[name] = { hash, seconds, mode, ...(written.length > 0 ? { verdicts: written } : {}) };
     fs.writeFileSync(stateFile, JSON.stringify(state, null, 2) + "\n");
     console.log(`${tag}: done in ${seconds.toFixed(1)} s → ${path.relative(process.cwd(), html)}`);
   });
@@ -205,9 +247,16 @@ function main(): void {
     const e: ReportEntry = { name, title: notebookTitle(path.join(o.notebooks, f)), built: fs.existsSync(path.join(o.out, `${name}.html`)) };
     const s = state[name];
     if (s) { e.seconds = s.seconds; e.mode = s.mode; }
+    if (failures.includes(name)) e.failed = true;
     return e;
   });
-  fs.writeFileSync(path.join(o.out, "index.html"), ledgerHtml(readVerdicts(path.join(o.out, "verdicts")), entries));
+  const names = new Set(all.map((f) => path.basename(f, ".ipynb")));
+  const verdicts = readVerdicts(path.join(o.out, "verdicts"), (file, reason) => console.warn(`reports: ignoring verdict file ${file}: ${reason}`)).filter((v) => {
+    if (names.has(v.notebook)) return true;
+    console.warn(`reports: ignoring the verdict of claim ${v.claim}: its notebook ${v.notebook} is not in ${o.notebooks}`);
+    return false;
+  });
+  fs.writeFileSync(path.join(o.out, "index.html"), ledgerHtml(verdicts, entries));
 
   const total = (Date.now() - t0) / 1000;
   console.log("\nnotebook                         last run (s)  mode");

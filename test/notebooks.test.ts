@@ -178,6 +178,59 @@ describe("make reports behaviour", function () {
     expect(fs.existsSync(lock)).to.equal(false);
   });
 
+  it("discards a corrupt or wrong-shaped state file with a warning naming it, and runs again", () => {
+    const stateFile = path.join(out, ".build", "state.json");
+    for (const [content, message] of [["{not json", "discarding corrupt"], ["[]", "not an object of {hash, seconds, mode} entries"]] as const) {
+      fs.writeFileSync(stateFile, content);
+      const r = runReports(["--quick", "--notebooks", nbDir, "--out", out]);
+      expect(r.status, r.stdout + r.stderr).to.equal(0);
+      expect(r.stderr).to.contain(message);
+      expect(r.stderr).to.contain(stateFile);
+      expect(r.stdout).to.contain("probe: executing");
+      expect(JSON.parse(fs.readFileSync(stateFile, "utf8"))).to.have.property("probe");
+    }
+  });
+
+  it("re-executes when the backend changes", () => {
+    const same = runReports(["--quick", "--notebooks", nbDir, "--out", out]);
+    expect(same.stdout).to.contain("probe: up to date");
+    const other = runReports(["--quick", "--notebooks", nbDir, "--out", out], { RLHF_BACKEND: "cpu" });
+    expect(other.status, other.stdout + other.stderr).to.equal(0);
+    expect(other.stdout).to.contain("probe: executing");
+  });
+
+  it("regenerates a deleted verdict file, and leaves invalid or orphaned verdicts out of the ledger with a warning", () => {
+    const distNode = JSON.stringify(path.join(ROOT, "dist", "node"));
+    fs.writeFileSync(
+      path.join(nbDir, "verdictprobe.ipynb"),
+      notebook(
+        `import * as rl from ${dist};\nimport * as nb from ${distNode};\n` +
+          `nb.writeVerdict(rl.makeVerdict({ claim: 6, effect: "probe effect", direction: "above", threshold: 0, thresholdText: "> 0" }, { estimate: 1, lo: 0.5, hi: 1.5, n: 3 }, { notebook: "verdictprobe", mode: "quick", seeds: [1] }));`,
+      ),
+    );
+    const vfile = path.join(out, "verdicts", "claim-6.json");
+    expect(runReports(["--quick", "--notebooks", nbDir, "--out", out]).status).to.equal(0);
+    expect(fs.existsSync(vfile)).to.equal(true);
+    fs.rmSync(vfile);
+    const again = runReports(["--quick", "--notebooks", nbDir, "--out", out]);
+    expect(again.stdout).to.contain("verdictprobe: executing");
+    expect(fs.existsSync(vfile)).to.equal(true);
+    // A verdict with an unknown status, and one whose notebook no longer exists.
+    const bad = { ...JSON.parse(fs.readFileSync(vfile, "utf8")), claim: 3, status: "passed" };
+    fs.writeFileSync(path.join(out, "verdicts", "claim-3.json"), JSON.stringify(bad));
+    const orphan = { ...JSON.parse(fs.readFileSync(vfile, "utf8")), claim: 4, notebook: "deleted-notebook" };
+    fs.writeFileSync(path.join(out, "verdicts", "claim-4.json"), JSON.stringify(orphan));
+    const r = runReports(["--quick", "--notebooks", nbDir, "--out", out]);
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    expect(r.stderr).to.match(/ignoring verdict file .*claim-3\.json: status "passed"/);
+    expect(r.stderr).to.contain("its notebook deleted-notebook is not in");
+    const index = fs.readFileSync(path.join(out, "index.html"), "utf8");
+    expect(index).to.not.contain("passed");
+    expect(index).to.contain("probe effect");
+    for (const f of ["claim-3.json", "claim-4.json"]) fs.rmSync(path.join(out, "verdicts", f));
+    fs.rmSync(path.join(nbDir, "verdictprobe.ipynb"));
+  });
+
   it("fails loudly on a broken cell, naming the notebook and the error, and keeps the previous report", () => {
     const before = fs.readFileSync(path.join(out, "probe.html"), "utf8");
     fs.writeFileSync(path.join(nbDir, "probe.ipynb"), notebook(`const x: number = "not a number";`));
@@ -187,5 +240,7 @@ describe("make reports behaviour", function () {
     expect(r.stderr).to.contain("not assignable to type 'number'");
     expect(r.stderr).to.match(/notebook\(s\) failed: probe/);
     expect(fs.readFileSync(path.join(out, "probe.html"), "utf8")).to.equal(before);
+    // The ledger's list of reports says the last run failed.
+    expect(fs.readFileSync(path.join(out, "index.html"), "utf8")).to.match(/probe<\/a>: Probe.*last run failed/);
   });
 });

@@ -37,14 +37,51 @@ export function writeVerdict(v: Verdict): string {
   return writeAtomic(path.join(verdictsDir(), `claim-${v.claim}.json`), JSON.stringify(v, null, 2) + "\n");
 }
 
-/** Reads every verdict in a folder (missing folder → none). */
-export function readVerdicts(dir: string = verdictsDir()): Verdict[] {
+const STATUSES = ["supported", "not supported", "inconclusive"];
+
+/** Why a parsed verdict file is not a verdict (null when it is one). */
+export function verdictProblem(v: unknown, file: string): string | null {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return "not a JSON object";
+  const x = v as Record<string, unknown>;
+  const m = /^claim-(\d+)\.json$/.exec(path.basename(file));
+  if (!Number.isInteger(x["claim"]) || (m && Number(m[1]) !== x["claim"])) return `claim ${JSON.stringify(x["claim"])} does not match the file name`;
+  if (!STATUSES.includes(x["status"] as string)) return `status ${JSON.stringify(x["status"])} is not one of ${STATUSES.join(", ")}`;
+  const iv = x["interval"] as Record<string, unknown> | undefined;
+  const num = (k: string) => iv !== undefined && (iv[k] === null || typeof iv[k] === "number");
+  if (typeof iv !== "object" || iv === null || !num("estimate") || !num("lo") || !num("hi") || typeof iv["n"] !== "number") return "interval is not {estimate, lo, hi, n}";
+  for (const k of ["effect", "thresholdText", "notebook"]) if (typeof x[k] !== "string") return `${k} is not a string`;
+  if (x["mode"] !== "quick" && x["mode"] !== "full") return `mode ${JSON.stringify(x["mode"])} is not quick or full`;
+  for (const list of ["parts", "checks"]) {
+    const ps = x[list];
+    if (ps === undefined) continue;
+    if (!Array.isArray(ps) || !ps.every((p) => typeof p === "object" && p !== null && STATUSES.includes((p as Record<string, unknown>)["status"] as string))) return `${list} has an entry without a valid status`;
+  }
+  return null;
+}
+
+/**
+ * Reads every verdict in a folder (missing folder → none). A file that does not parse or
+ * is not a verdict (verdictProblem) is left out and reported to `onInvalid` (default: throw,
+ * naming the file).
+ */
+export function readVerdicts(dir: string = verdictsDir(), onInvalid?: (file: string, reason: string) => void): Verdict[] {
   if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /^claim-\d+\.json$/.test(f))
-    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as Verdict)
-    .sort((a, b) => a.claim - b.claim);
+  const out: Verdict[] = [];
+  for (const f of fs.readdirSync(dir).filter((f) => /^claim-\d+\.json$/.test(f))) {
+    const file = path.join(dir, f);
+    let v: unknown;
+    let problem: string | null;
+    try {
+      v = JSON.parse(fs.readFileSync(file, "utf8"));
+      problem = verdictProblem(v, file);
+    } catch (e) {
+      problem = `not JSON (${(e as Error).message})`;
+    }
+    if (problem === null) out.push(v as Verdict);
+    else if (onInvalid) onInvalid(file, problem);
+    else throw new Error(`verdict file ${file}: ${problem}`);
+  }
+  return out.sort((a, b) => a.claim - b.claim);
 }
 
 /** Writes `content` to `file` via a temporary file and a rename, creating folders. */

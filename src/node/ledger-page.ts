@@ -19,6 +19,8 @@ export interface ReportEntry {
   seconds?: number;
   /** quick or full, if known. */
   mode?: string;
+  /** The notebook's last run failed (its previous report, if any, is kept). */
+  failed?: boolean;
 }
 
 const COLORS: Record<string, string> = {
@@ -76,9 +78,10 @@ export function ledgerHtml(verdicts: readonly Verdict[], reports: readonly Repor
   const list = reports
     .map((r) => {
       const t = r.seconds !== undefined ? ` — ${r.seconds.toFixed(1)} s${r.mode ? `, ${r.mode} mode` : ""}` : "";
+      const failed = r.failed ? ` — <b style="color:${COLORS["not supported"]}">last run failed</b>${r.built ? " (the report below is from an earlier run)" : ""}` : "";
       return r.built
-        ? `<li><a href="${encodeURI(r.name)}.html">${escapeHtml(r.name)}</a>: ${escapeHtml(r.title)}${t}</li>`
-        : `<li>${escapeHtml(r.name)}: ${escapeHtml(r.title)} — <i>not built</i></li>`;
+        ? `<li><a href="${encodeURI(r.name)}.html">${escapeHtml(r.name)}</a>: ${escapeHtml(r.title)}${t}${failed}</li>`
+        : `<li>${escapeHtml(r.name)}: ${escapeHtml(r.title)} — <i>not built</i>${failed}</li>`;
     })
     .join("\n");
   return `<!DOCTYPE html>
