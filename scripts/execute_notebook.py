@@ -6,7 +6,8 @@ The notebook runs with its own folder as working directory (as in JupyterLab). P
 ("cell i/n") goes to stderr. When a cell fails, the script names the notebook, the cell
 and the error text (tslab reports errors on the cell's stderr, not in the exception),
 saves the partly executed notebook next to OUT_HTML as *.failed.ipynb, and exits 1
-without writing OUT_HTML. Code cells tagged "hide-input" show only their output in the
+without writing OUT_HTML. A cell that times out, or whose kernel dies (killed, out of
+memory), fails the same way. Code cells tagged "hide-input" show only their output in the
 HTML (nbconvert's TagRemovePreprocessor). Used by scripts/reports.ts; not meant to be run
 by hand.
 """
@@ -17,7 +18,7 @@ import time
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -71,11 +72,16 @@ def main():
     )
     try:
         client.execute()
-    except (CellExecutionError, CellTimeoutError) as err:
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
         idx = state["current"]
         cell = nb.cells[idx] if idx is not None else {}
         k = code_cells.index(idx) + 1 if idx in code_cells else "?"
-        text = cell_error_text(cell) if isinstance(err, CellExecutionError) else f"timed out after {args.timeout} s"
+        if isinstance(err, CellExecutionError):
+            text = cell_error_text(cell)
+        elif isinstance(err, CellTimeoutError):
+            text = f"timed out after {args.timeout} s (raise it with --timeout SECONDS)"
+        else:
+            text = f"the kernel died while running this cell (killed, or out of memory): {err}"
         source = "".join(cell.get("source", ""))[:400]
         failed = os.path.splitext(args.out_html)[0] + ".failed.ipynb"
         os.makedirs(os.path.dirname(os.path.abspath(failed)), exist_ok=True)

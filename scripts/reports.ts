@@ -12,7 +12,8 @@
  *   previous report, tables and verdicts in place (everything is written to a staging
  *   folder first and moved into place only on success).
  *
- * Usage: tsx scripts/reports.ts [--quick] [--force] [--out DIR] [--notebooks DIR] [--only NAME[,NAME]]
+ * Usage: tsx scripts/reports.ts [--quick] [--force] [--out DIR] [--notebooks DIR] [--only NAME[,NAME]] [--timeout SECONDS]
+ * (--timeout: per cell, default 1800)
  * (--notebooks: another folder of notebooks, used by the tests)
  */
 import { spawnSync } from "node:child_process";
@@ -24,18 +25,22 @@ import { readVerdicts } from "../src/node/artifacts";
 
 const root = path.resolve(__dirname, "..");
 
-interface Options { quick: boolean; force: boolean; out: string; only: string[] | null; notebooks: string }
+interface Options { quick: boolean; force: boolean; out: string; only: string[] | null; notebooks: string; timeout: number }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { quick: process.env["RLHF_QUICK"] === "1", force: false, out: path.join(root, "reports"), only: null, notebooks: path.join(root, "notebooks") };
+  const o: Options = { quick: process.env["RLHF_QUICK"] === "1", force: false, out: path.join(root, "reports"), only: null, notebooks: path.join(root, "notebooks"), timeout: 1800 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--quick") o.quick = true;
     else if (a === "--force") o.force = true;
     else if (a === "--out") o.out = path.resolve(argv[++i] ?? fail("--out needs a folder"));
     else if (a === "--notebooks") o.notebooks = path.resolve(argv[++i] ?? fail("--notebooks needs a folder"));
-    else if (a === "--only") o.only = (argv[++i] ?? fail("--only needs names")).split(",").map((s) => s.replace(/\.ipynb$/, ""));
-    else fail(`unknown argument ${a}; usage: reports.ts [--quick] [--force] [--out DIR] [--notebooks DIR] [--only NAME[,NAME]]`);
+    else if (a === "--timeout") {
+      const t = Number(argv[++i]);
+      if (!Number.isInteger(t) || t < 1 || t > 86400) fail(`--timeout needs whole seconds per cell in [1, 86400], got ${argv[i]}`);
+      o.timeout = t;
+    } else if (a === "--only") o.only = (argv[++i] ?? fail("--only needs names")).split(",").map((s) => s.replace(/\.ipynb$/, ""));
+    else fail(`unknown argument ${a}; usage: reports.ts [--quick] [--force] [--out DIR] [--notebooks DIR] [--only NAME[,NAME]] [--timeout SECONDS]`);
   }
   return o;
 }
@@ -212,7 +217,7 @@ function main(): void {
     fs.rmSync(stage, { recursive: true, force: true });
     const stagedHtml = path.join(stage, `${name}.html`);
     const started = Date.now();
-    const r = spawnSync(py, [path.join(root, "scripts", "execute_notebook.py"), nb, stagedHtml], {
+    const r = spawnSync(py, [path.join(root, "scripts", "execute_notebook.py"), nb, stagedHtml, "--timeout", String(o.timeout)], {
       stdio: ["ignore", "inherit", "inherit"],
       env: {
         ...process.env,

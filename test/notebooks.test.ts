@@ -231,6 +231,21 @@ describe("make reports behaviour", function () {
     fs.rmSync(path.join(nbDir, "verdictprobe.ipynb"));
   });
 
+  it("turns a dead kernel and a cell timeout into named failures, with the partly executed notebook saved", () => {
+    fs.writeFileSync(path.join(nbDir, "dies.ipynb"), notebook(`process.kill(process.pid, "SIGKILL");`));
+    const died = runReports(["--quick", "--notebooks", nbDir, "--out", out, "--only", "dies"]);
+    expect(died.status).to.equal(1);
+    expect(died.stderr).to.contain("ERROR in notebook dies.ipynb, code cell 1/1");
+    expect(died.stderr).to.contain("the kernel died");
+    expect(fs.existsSync(path.join(out, ".build", "stage", "dies", "dies.failed.ipynb"))).to.equal(true);
+    fs.writeFileSync(path.join(nbDir, "dies.ipynb"), notebook(`await new Promise((r) => setTimeout(r, 8000));`));
+    const slow = runReports(["--quick", "--notebooks", nbDir, "--out", out, "--only", "dies", "--timeout", "2"]);
+    expect(slow.status).to.equal(1);
+    expect(slow.stderr).to.contain("timed out after 2 s");
+    fs.rmSync(path.join(nbDir, "dies.ipynb"));
+    expect(runReports(["--timeout", "0"]).stderr).to.contain("--timeout needs whole seconds");
+  });
+
   it("fails loudly on a broken cell, naming the notebook and the error, and keeps the previous report", () => {
     const before = fs.readFileSync(path.join(out, "probe.html"), "utf8");
     fs.writeFileSync(path.join(nbDir, "probe.ipynb"), notebook(`const x: number = "not a number";`));
