@@ -16,7 +16,7 @@
  * (--timeout: per cell, default 1800)
  * (--notebooks: another folder of notebooks, used by the tests)
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type SpawnOptions } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -180,7 +180,40 @@ function readState(file: string): State {
   return raw as State;
 }
 
-function main(): void {
+/** The notebook child running now, so an interrupt can be passed on to it. */
+let current: ReturnType<typeof spawn> | null = null;
+let interrupted: NodeJS.Signals | null = null;
+
+/**
+ * SIGINT/SIGTERM to the runner alone: pass SIGINT on to the running notebook (nbclient then
+ * shuts its kernel down), wait for it, keep every finished report, and exit 130. Nothing
+ * half-written is moved into place: the staged report of the interrupted notebook is dropped.
+ */
+function forwardInterrupts(): void {
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.on(sig, () => {
+      if (interrupted) return;
+      interrupted = sig;
+      console.error(`\nreports: ${sig}: stopping the running notebook (its kernel is shut down); finished reports are kept`);
+      current?.kill("SIGINT");
+    });
+  }
+}
+
+/** Runs a child to completion; resolves with its exit status (null if killed by a signal). */
+function run(cmd: string, args: string[], options: SpawnOptions): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, options);
+    current = child;
+    child.on("error", reject);
+    child.on("close", (code) => {
+      current = null;
+      resolve(code);
+    });
+  });
+}
+
+async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const mode = o.quick ? "quick" : "full";
   const build = path.join(o.out, ".build");
@@ -202,7 +235,9 @@ function main(): void {
   const t0 = Date.now();
   console.log(`reports: ${notebooks.length} notebook(s), ${mode} mode, into ${path.relative(process.cwd(), o.out) || "."}/`);
 
-  notebooks.forEach((nb, i) => {
+  forwardInterrupts();
+  for (const [i, nb] of notebooks.entries()) {
+    if (interrupted) break;
     const name = path.basename(nb, ".ipynb");
     const html = path.join(o.out, `${name}.html`);
     const hash = hashOf(nb, shared, mode);
@@ -210,14 +245,14 @@ function main(): void {
     const verdictsPresent = (state[name]?.verdicts ?? []).every((f) => fs.existsSync(path.join(o.out, "verdicts", f)));
     if (!o.force && state[name]?.hash === hash && fs.existsSync(html) && verdictsPresent) {
       console.log(`${tag}: up to date, not executed`);
-      return;
+      continue;
     }
     console.log(`${tag}: executing…`);
     const stage = path.join(build, "stage", name);
     fs.rmSync(stage, { recursive: true, force: true });
     const stagedHtml = path.join(stage, `${name}.html`);
     const started = Date.now();
-    const r = spawnSync(py, [path.join(root, "scripts", "execute_notebook.py"), nb, stagedHtml, "--timeout", String(o.timeout)], {
+    const status = await run(py, [path.join(root, "scripts", "execute_notebook.py"), nb, stagedHtml, "--timeout", String(o.timeout)], {
       stdio: ["ignore", "inherit", "inherit"],
       env: {
         ...process.env,
@@ -230,10 +265,15 @@ function main(): void {
       },
     });
     const seconds = (Date.now() - started) / 1000;
-    if (r.status !== 0 || !fs.existsSync(stagedHtml)) {
+    if (interrupted) {
+      fs.rmSync(stage, { recursive: true, force: true });
+      console.error(`${tag}: interrupted after ${seconds.toFixed(1)} s — previous report${fs.existsSync(html) ? " kept" : ": none"}`);
+      break;
+    }
+    if (status !== 0 || !fs.existsSync(stagedHtml)) {
       failures.push(name);
       console.error(`${tag}: FAILED after ${seconds.toFixed(1)} s — previous report${fs.existsSync(html) ? " kept" : ": none"}`);
-      return;
+      continue;
     }
     moveReplacing(path.join(stage, "data"), path.join(o.out, "data", name));
     const vdir = path.join(stage, "verdicts");
@@ -244,7 +284,7 @@ function main(): void {
     state[name] = { hash, seconds, mode, ...(written.length > 0 ? { verdicts: written } : {}) };
     fs.writeFileSync(stateFile, JSON.stringify(state, null, 2) + "\n");
     console.log(`${tag}: done in ${seconds.toFixed(1)} s → ${path.relative(process.cwd(), html)}`);
-  });
+  }
 
   const all = fs.readdirSync(o.notebooks).filter((f) => f.endsWith(".ipynb")).sort();
   const entries: ReportEntry[] = all.map((f) => {
@@ -267,10 +307,14 @@ function main(): void {
   console.log("\nnotebook                         last run (s)  mode");
   for (const e of entries) console.log(`${e.name.padEnd(32)} ${(e.seconds?.toFixed(1) ?? "—").padStart(12)}  ${e.mode ?? ""}`);
   console.log(`this make reports: ${total.toFixed(1)} s; index: ${path.relative(process.cwd(), path.join(o.out, "index.html"))}`);
+  if (interrupted) process.exit(130);
   if (failures.length > 0) {
     console.error(`reports: ${failures.length} notebook(s) failed: ${failures.join(", ")}`);
     process.exit(1);
   }
 }
 
-main();
+main().catch((e: unknown) => {
+  console.error(`reports: ${(e as Error).stack ?? String(e)}`);
+  process.exit(2);
+});

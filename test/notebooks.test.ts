@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { ROOT, runReports } from "./helpers/run";
 import { CLAIMS } from "../src/claims/registry";
 import type { Verdict } from "../src/verdict";
@@ -244,6 +244,30 @@ describe("make reports behaviour", function () {
     expect(slow.stderr).to.contain("timed out after 2 s");
     fs.rmSync(path.join(nbDir, "dies.ipynb"));
     expect(runReports(["--timeout", "0"]).stderr).to.contain("--timeout needs whole seconds");
+  });
+
+  it("passes SIGINT on to the running notebook: its kernel is shut down, finished reports stay, the lock is released", async () => {
+    fs.writeFileSync(path.join(nbDir, "slow.ipynb"), notebook(`await new Promise((r) => setTimeout(r, 60000));`));
+    const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "scripts", "reports.ts"), "--quick", "--notebooks", nbDir, "--out", out, "--only", "slow"], { cwd: ROOT, env: process.env });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    // Wait until the notebook's first cell runs, then interrupt the runner process alone.
+    for (let k = 0; k < 120 && !stderr.includes("slow.ipynb: cell 1/1"); k++) await new Promise((r) => setTimeout(r, 500));
+    expect(stderr, stdout + stderr).to.contain("slow.ipynb: cell 1/1");
+    await new Promise((r) => setTimeout(r, 2000));
+    // tsx runs the script in a child node process: signal that one (the runner itself).
+    const runnerPid = Number(spawnSync("pgrep", ["-f", "-n", `scripts/reports.ts --quick --notebooks ${nbDir}`], { encoding: "utf8" }).stdout.trim());
+    process.kill(runnerPid, "SIGINT");
+    const code = await new Promise<number | null>((r) => child.on("close", (c) => r(c)));
+    expect(code, stdout + stderr).to.equal(130);
+    expect(stderr).to.contain("SIGINT: stopping the running notebook");
+    expect(stderr).to.contain("slow: interrupted");
+    const left = spawnSync("pgrep", ["-f", path.join(nbDir, "slow.ipynb")], { encoding: "utf8" }).stdout.trim();
+    expect(left, "execute_notebook.py still running").to.equal("");
+    expect(fs.existsSync(path.join(out, ".build", "lock"))).to.equal(false);
+    expect(fs.existsSync(path.join(out, "probe.html"))).to.equal(true);
+    fs.rmSync(path.join(nbDir, "slow.ipynb"));
   });
 
   it("fails loudly on a broken cell, naming the notebook and the error, and keeps the previous report", () => {
