@@ -27,6 +27,24 @@ export class NonFiniteError extends Error {
   }
 }
 
+/**
+ * A trainer's loss or gradient left its bounds (non-finite, or its loss grew far past the
+ * first step's). Raised before the offending update is applied: the policy keeps the
+ * weights it had before this step.
+ */
+export class DivergenceError extends Error {
+  constructor(
+    readonly trainer: string,
+    readonly step: number,
+    readonly quantity: string,
+    readonly value: number,
+    readonly bound: string,
+  ) {
+    super(`${trainer} diverged at step ${step}: ${quantity} = ${value} (${bound}); the update was not applied and the weights are those before this step`);
+    this.name = "DivergenceError";
+  }
+}
+
 function formatValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;

@@ -6,6 +6,33 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkOneOf, checkPositive } from "../validate";
+import { DivergenceError } from "../errors";
+
+/**
+ * Watches one training run's steps and stops it before a bad update is applied: the loss
+ * and the gradient norm must be finite, and the loss may not exceed `lossFactor` times
+ * max(1, |first step's loss|) (a DPO loss going from 0.69 to 4e6, a pretraining loss of
+ * 1e30 nats/token). Checked inside `optimizerStep`, between computing the gradient and
+ * applying it.
+ */
+export class DivergenceGuard {
+  private first: number | null = null;
+  private step = 0;
+  constructor(
+    readonly trainer: string,
+    readonly lossFactor = 1000,
+  ) {
+    checkPositive("divergenceFactor", lossFactor);
+  }
+  /** Throws DivergenceError when this step's loss or gradient is out of bounds. */
+  check(loss: number, gradNorm: number): void {
+    this.step++;
+    if (!Number.isFinite(loss)) throw new DivergenceError(this.trainer, this.step, "loss", loss, "not finite");
+    if (!Number.isFinite(gradNorm)) throw new DivergenceError(this.trainer, this.step, "gradient norm", gradNorm, "not finite");
+    if (this.first === null) this.first = Math.max(1, Math.abs(loss));
+    else if (Math.abs(loss) > this.lossFactor * this.first) throw new DivergenceError(this.trainer, this.step, "loss", loss, `bound ±${this.lossFactor} × ${this.first}`);
+  }
+}
 
 /** Optimisers the trainers offer. "sgd" is plain gradient descent (no momentum). */
 export const OPTIMIZERS = ["sgd", "adam"] as const;
@@ -37,6 +64,8 @@ export interface StepOptions {
   clipNorm?: number;
   /** Multiply every gradient by this factor before applying (a learning-rate schedule for SGD). */
   gradScale?: number;
+  /** Checked before the update is applied (see DivergenceGuard). */
+  guard?: DivergenceGuard;
 }
 
 /**
@@ -60,6 +89,14 @@ export function optimizerStep(
   const gradNormT = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!))))));
   const gradNorm = gradNormT.dataSync()[0]!;
   gradNormT.dispose();
+  if (opts.guard) {
+    try {
+      opts.guard.check(value.dataSync()[0]!, gradNorm);
+    } catch (e) {
+      tf.dispose([...Object.values(grads), value, ...Object.values(kept)]);
+      throw e;
+    }
+  }
   let scale = opts.gradScale ?? 1;
   if (opts.clipNorm !== undefined && gradNorm > opts.clipNorm) scale *= opts.clipNorm / gradNorm;
   if (scale !== 1 && Number.isFinite(scale)) {

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../rng";
 import { TokenPolicy, type PackedRows } from "../policy/token-policy";
 import { DPO_LOSS_TYPES, DpoLossType, dpoObjective } from "../losses/dpo";
-import { makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
+import { DivergenceGuard, makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
 import { checkFinite, checkInteger, checkOneOf, checkPositive, checkRange } from "../validate";
 import { resolveConfig } from "./config";
 import { ConfigError } from "../errors";
@@ -40,6 +40,8 @@ export interface DpoConfig {
   pairsPerRound: number;
   /** Global gradient-norm clip (Infinity = off). */
   clipNorm: number;
+  /** Stop (before applying the update) when the loss exceeds this × max(1, |first loss|), or is not finite. */
+  divergenceFactor: number;
 }
 
 export const DPO_DEFAULTS: DpoConfig = {
@@ -53,6 +55,7 @@ export const DPO_DEFAULTS: DpoConfig = {
   rounds: 10,
   pairsPerRound: 256,
   clipNorm: 1,
+  divergenceFactor: 1000,
 };
 
 export function dpoConfig(overrides: Partial<DpoConfig> = {}): DpoConfig {
@@ -67,6 +70,7 @@ export function dpoConfig(overrides: Partial<DpoConfig> = {}): DpoConfig {
     checkInteger("rounds", c.rounds, 1);
     checkInteger("pairsPerRound", c.pairsPerRound, 1);
     if (c.clipNorm !== Infinity) checkPositive("clipNorm", c.clipNorm);
+    checkPositive("divergenceFactor", c.divergenceFactor);
   });
 }
 
@@ -107,6 +111,7 @@ export function dpoStep<C, S>(
   refRejected: readonly number[],
   cfg: Pick<DpoConfig, "lossType" | "beta" | "epsilon" | "clipNorm">,
   encoded: EncodedPairs = encodePairs(policy, batch),
+  guard?: DivergenceGuard,
 ) {
   const n = encoded.n;
   return optimizerStep(
@@ -125,7 +130,7 @@ export function dpoStep<C, S>(
         { beta: cfg.beta, epsilon: cfg.epsilon },
       );
     },
-    { clipNorm: cfg.clipNorm },
+    { clipNorm: cfg.clipNorm, ...(guard ? { guard } : {}) },
   );
 }
 
@@ -140,11 +145,13 @@ function trainOnPairs<C, S>(
   extra: Record<string, number>,
 ): void {
   const refLp = referenceLogps(ref, data);
+  const guard = new DivergenceGuard("DPO", cfg.divergenceFactor);
   for (let ep = 0; ep < cfg.epochs; ep++) {
     const perm = rng.shuffle(data.map((_, i) => i));
     for (let s = 0; s < perm.length; s += cfg.batchSize) {
       const ix = perm.slice(s, s + cfg.batchSize);
-      const res = dpoStep(policy, opt, ix.map((i) => data[i]!), ix.map((i) => refLp.chosen[i]!), ix.map((i) => refLp.rejected[i]!), cfg);
+      const batch = ix.map((i) => data[i]!);
+      const res = dpoStep(policy, opt, batch, ix.map((i) => refLp.chosen[i]!), ix.map((i) => refLp.rejected[i]!), cfg, encodePairs(policy, batch), guard);
       const step = logs.length + 1;
       checkFinite(step, "loss", res.loss);
       logs.push({ step, ...extra, epoch: ep + 1, loss: res.loss, ...res.metrics, grad_norm: res.gradNorm });

@@ -14,7 +14,7 @@ import { TokenPolicy, EncodedBatch } from "../policy/token-policy";
 import { Mlp } from "../policy/mlp";
 import { clippedSurrogate, valueLoss, entropyFromLogits } from "../losses/ppo";
 import { KL_ESTIMATORS_PLAIN, KL_ESTIMATOR_NAMES, KlEstimatorName } from "../losses/kl";
-import { makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
+import { DivergenceGuard, makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
 import { checkFinite, checkInteger, checkOneOf, checkPositive, checkRange } from "../validate";
 import { resolveConfig } from "./config";
 import { ConfigError } from "../errors";
@@ -60,6 +60,8 @@ export interface PpoConfig {
   valueHidden: number[];
   /** Global gradient-norm clip (Infinity = off). */
   clipNorm: number;
+  /** Stop (before applying the update) when the loss exceeds this × max(1, |first loss|), or is not finite. */
+  divergenceFactor: number;
 }
 
 export const PPO_DEFAULTS: PpoConfig = {
@@ -80,6 +82,7 @@ export const PPO_DEFAULTS: PpoConfig = {
   lambda: 0.95,
   valueHidden: [64],
   clipNorm: 1,
+  divergenceFactor: 1000,
 };
 
 export function ppoConfig(overrides: Partial<PpoConfig> = {}): PpoConfig {
@@ -103,6 +106,7 @@ export function ppoConfig(overrides: Partial<PpoConfig> = {}): PpoConfig {
     checkRange("lambda", c.lambda, 0, 1);
     c.valueHidden.forEach((h, i) => checkInteger(`valueHidden[${i}]`, h, 1));
     if (c.clipNorm !== Infinity) checkPositive("clipNorm", c.clipNorm);
+    checkPositive("divergenceFactor", c.divergenceFactor);
   });
 }
 
@@ -147,6 +151,7 @@ export function ppoStep<C, S>(
   ro: Rollout<C>,
   ix: number[],
   cfg: Pick<PpoConfig, "clipRange" | "clipRangeValue" | "vfCoef" | "entCoef" | "clipNorm">,
+  guard?: DivergenceGuard,
 ) {
   const D = policy.inputDim;
   const b = sliceBatch(ro.batch, ix, D);
@@ -182,7 +187,7 @@ export function ppoStep<C, S>(
         },
       };
     },
-    { clipNorm: cfg.clipNorm },
+    { clipNorm: cfg.clipNorm, ...(guard ? { guard } : {}) },
   );
 }
 
@@ -277,6 +282,7 @@ export function trainPpo<C, S>(
   const ctxRng = rng.fork("contexts"), sampRng = rng.fork("sampling"), mbRng = rng.fork("minibatches");
   const logs: Record<string, number>[] = [];
   const mb = cfg.batchSize / cfg.minibatches;
+  const guard = new DivergenceGuard("PPO", cfg.divergenceFactor);
   try {
     for (let it = 1; it <= cfg.iterations; it++) {
       const beta = kl.value;
@@ -287,7 +293,7 @@ export function trainPpo<C, S>(
       for (let ep = 0; ep < cfg.epochs; ep++) {
         const perm = mbRng.shuffle(Array.from({ length: cfg.batchSize }, (_, i) => i));
         for (let m = 0; m < cfg.minibatches; m++) {
-          const res = ppoStep(policy, value, opt, ro, perm.slice(m * mb, (m + 1) * mb), cfg);
+          const res = ppoStep(policy, value, opt, ro, perm.slice(m * mb, (m + 1) * mb), cfg, guard);
           checkFinite(it, "loss", res.loss);
           for (const [k, x] of Object.entries(res.metrics)) acc[k] = (acc[k] ?? 0) + x;
           n++;

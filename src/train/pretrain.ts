@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../rng";
 import { TokenPolicy } from "../policy/token-policy";
-import { makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
+import { DivergenceGuard, makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
 import { checkFinite, checkInteger, checkOneOf, checkPositive } from "../validate";
 import { resolveConfig } from "./config";
 
@@ -28,6 +28,8 @@ export interface PretrainConfig {
   clipNorm: number;
   /** Log a row every `logEvery` steps. */
   logEvery: number;
+  /** Stop (before applying the update) when the loss exceeds this × max(1, |first loss|), or is not finite. */
+  divergenceFactor: number;
 }
 
 export const PRETRAIN_DEFAULTS: PretrainConfig = {
@@ -37,6 +39,7 @@ export const PRETRAIN_DEFAULTS: PretrainConfig = {
   batchSize: 128,
   clipNorm: 1,
   logEvery: 20,
+  divergenceFactor: 1000,
 };
 
 export function pretrainConfig(overrides: Partial<PretrainConfig> = {}): PretrainConfig {
@@ -47,15 +50,16 @@ export function pretrainConfig(overrides: Partial<PretrainConfig> = {}): Pretrai
     checkInteger("batchSize", c.batchSize, 1);
     if (c.clipNorm !== Infinity) checkPositive("clipNorm", c.clipNorm);
     checkInteger("logEvery", c.logEvery, 1);
+    checkPositive("divergenceFactor", c.divergenceFactor);
   });
 }
 
 /** One cross-entropy step on a batch of documents (exported for leak tests and benchmarks). */
-export function pretrainStep<C, S>(policy: TokenPolicy<C, S>, opt: tf.Optimizer, docs: readonly Document<C>[], clipNorm = Infinity) {
+export function pretrainStep<C, S>(policy: TokenPolicy<C, S>, opt: tf.Optimizer, docs: readonly Document<C>[], clipNorm = Infinity, guard?: DivergenceGuard) {
   const b = policy.encode(docs.map((d) => d.context), docs.map((d) => d.tokens));
   const nTok = b.lengths.reduce((a, c) => a + c, 0);
   const packed = policy.pack(b);
-  return optimizerStep(opt, policy.variables, () => ({ loss: tf.div(tf.neg(tf.sum(policy.packedTokenLogProbs(packed))), nTok) as tf.Scalar }), { clipNorm });
+  return optimizerStep(opt, policy.variables, () => ({ loss: tf.div(tf.neg(tf.sum(policy.packedTokenLogProbs(packed))), nTok) as tf.Scalar }), { clipNorm, ...(guard ? { guard } : {}) });
 }
 
 /** Mean next-token cross-entropy (nats per token) of `policy` on `docs`. */
@@ -88,10 +92,11 @@ export function pretrain<C, S>(
   const logs: Record<string, number>[] = [];
   let step = 0;
   try {
+    const guard = new DivergenceGuard("pretraining", cfg.divergenceFactor);
     for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
       const perm = rng.shuffle(train.map((_, i) => i));
       for (let s = 0; s < perm.length; s += cfg.batchSize) {
-        const res = pretrainStep(policy, opt, perm.slice(s, s + cfg.batchSize).map((i) => train[i]!), cfg.clipNorm);
+        const res = pretrainStep(policy, opt, perm.slice(s, s + cfg.batchSize).map((i) => train[i]!), cfg.clipNorm, guard);
         checkFinite(++step, "loss", res.loss);
         if (step % cfg.logEvery === 0) logs.push({ step, epoch, loss: res.loss });
       }

@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../rng";
 import { Mlp } from "../policy/mlp";
 import { bradleyTerryLoss } from "../losses/bradley-terry";
-import { makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
+import { DivergenceGuard, makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
 import { checkFinite, checkInteger, checkOneOf, checkPositive } from "../validate";
 import { ConfigError } from "../errors";
 import { resolveConfig } from "./config";
@@ -39,6 +39,8 @@ export interface RewardModelConfig {
   ensembleSize: number;
   /** Each member trains on a bootstrap resample (only when ensembleSize > 1). */
   bootstrap: boolean;
+  /** Stop (before applying the update) when the loss exceeds this × max(1, |first loss|), or is not finite. */
+  divergenceFactor: number;
 }
 
 export const REWARD_MODEL_DEFAULTS: RewardModelConfig = {
@@ -50,6 +52,7 @@ export const REWARD_MODEL_DEFAULTS: RewardModelConfig = {
   l2: 1e-4,
   ensembleSize: 1,
   bootstrap: true,
+  divergenceFactor: 1000,
 };
 
 export function rewardModelConfig(overrides: Partial<RewardModelConfig> = {}): RewardModelConfig {
@@ -61,6 +64,7 @@ export function rewardModelConfig(overrides: Partial<RewardModelConfig> = {}): R
     checkInteger("batchSize", c.batchSize, 1);
     checkPositive("l2", c.l2, true);
     checkInteger("ensembleSize", c.ensembleSize, 1);
+    checkPositive("divergenceFactor", c.divergenceFactor);
   });
 }
 
@@ -73,12 +77,14 @@ function checkComparisons(data: readonly Comparison[], dim: number): void {
   data.forEach((c, i) => {
     for (const side of ["a", "b"] as const) {
       const f = c[side];
-      if (!Array.isArray(f) || f.length !== dim) throw new ConfigError(`data[${i}].${side}.length`, Array.isArray(f) ? f.length : f, `${dim} (the width of data[0].a)`);
+      if (!Array.isArray(f) || f.length !== dim)
+        throw new ConfigError(`data[${i}].${side}.length`, Array.isArray(f) ? f.length : f, `${dim} (the width of data[0].a)`);
       f.forEach((x, j) => {
         if (typeof x !== "number" || !Number.isFinite(x)) throw new ConfigError(`data[${i}].${side}[${j}]`, x, "a finite number");
       });
     }
-    if (c.label !== 1 && c.label !== 0 && c.label !== 0.5) throw new ConfigError(`data[${i}].label`, c.label, "1 (a preferred), 0 (b preferred) or 0.5 (equal)");
+    if (c.label !== 1 && c.label !== 0 && c.label !== 0.5)
+      throw new ConfigError(`data[${i}].label`, c.label, "1 (a preferred), 0 (b preferred) or 0.5 (equal)");
   });
 }
 
@@ -94,27 +100,37 @@ export class RewardModel {
     checkComparisons(data, dim);
     const members: Mlp[] = [];
     const logs: Record<string, number>[] = [];
-    for (let m = 0; m < cfg.ensembleSize; m++) {
-      const mrng = rng.fork(`member${m}`);
-      const net = new Mlp([dim, ...cfg.hidden, 1], mrng.fork("init"));
-      const draw = mrng.fork("batches");
-      const set = cfg.ensembleSize > 1 && cfg.bootstrap ? data.map(() => data[draw.int(data.length)]!) : data;
-      const opt = makeOptimizer(cfg.optimizer, cfg.learningRate);
-      let step = 0;
-      try {
-        for (let ep = 0; ep < cfg.epochs; ep++) {
-          const perm = draw.shuffle(set.map((_, i) => i));
-          for (let s = 0; s < perm.length; s += cfg.batchSize) {
-            const batch = perm.slice(s, s + cfg.batchSize).map((i) => set[i]!);
-            const res = rewardModelStep(net, opt, batch, cfg.l2);
-            checkFinite(++step, "loss", res.loss);
-            logs.push({ member: m, step, loss: res.loss, accuracy: res.metrics["accuracy"]! });
+    let net: Mlp | null = null;
+    try {
+      for (let m = 0; m < cfg.ensembleSize; m++) {
+        const mrng = rng.fork(`member${m}`);
+        net = new Mlp([dim, ...cfg.hidden, 1], mrng.fork("init"));
+        const draw = mrng.fork("batches");
+        const set = cfg.ensembleSize > 1 && cfg.bootstrap ? data.map(() => data[draw.int(data.length)]!) : data;
+        const opt = makeOptimizer(cfg.optimizer, cfg.learningRate);
+        let step = 0;
+        const guard = new DivergenceGuard(`reward model (member ${m})`, cfg.divergenceFactor);
+        try {
+          for (let ep = 0; ep < cfg.epochs; ep++) {
+            const perm = draw.shuffle(set.map((_, i) => i));
+            for (let s = 0; s < perm.length; s += cfg.batchSize) {
+              const batch = perm.slice(s, s + cfg.batchSize).map((i) => set[i]!);
+              const res = rewardModelStep(net, opt, batch, cfg.l2, guard);
+              checkFinite(++step, "loss", res.loss);
+              logs.push({ member: m, step, loss: res.loss, accuracy: res.metrics["accuracy"]! });
+            }
           }
+        } finally {
+          opt.dispose();
         }
-      } finally {
-        opt.dispose();
+        members.push(net);
+        net = null;
       }
-      members.push(net);
+    } catch (e) {
+      // A failed training run leaves no tensors behind: free the members built so far.
+      net?.dispose();
+      for (const m of members) m.dispose();
+      throw e;
     }
     return { model: new RewardModel(members), logs };
   }
@@ -158,12 +174,13 @@ export class RewardModel {
     const sb = this.score(pairs.map((p) => p.b));
     const out: Record<string, number> = {};
     for (const [name, lab] of Object.entries(labels)) {
-      let right = 0, n = 0;
+      let right = 0,
+        n = 0;
       pairs.forEach((_, i) => {
         const y = lab[i]!;
         if (y === 0.5) return;
         n++;
-        if ((sa[i]! > sb[i]!) === (y === 1)) right++;
+        if (sa[i]! > sb[i]! === (y === 1)) right++;
       });
       out[`accuracy/${name}`] = n === 0 ? NaN : right / n;
     }
@@ -176,14 +193,19 @@ export class RewardModel {
 }
 
 /** One optimiser step of the Bradley–Terry loss on a batch (exported for leak tests and benchmarks). */
-export function rewardModelStep(net: Mlp, opt: tf.Optimizer, batch: Comparison[], l2: number) {
-  return optimizerStep(opt, net.variables, () => {
-    const ra = tf.reshape(net.apply(tf.tensor2d(batch.map((c) => c.a))), [-1]) as tf.Tensor1D;
-    const rb = tf.reshape(net.apply(tf.tensor2d(batch.map((c) => c.b))), [-1]) as tf.Tensor1D;
-    const y = tf.tensor1d(batch.map((c) => c.label));
-    let loss = tf.mean(bradleyTerryLoss(ra, rb, y)) as tf.Scalar;
-    if (l2 > 0) loss = tf.add(loss, tf.mul(l2, tf.addN(net.weights.map((w) => tf.sum(tf.square(w)))))) as tf.Scalar;
-    const agree = tf.equal(tf.greater(ra, rb), tf.greater(y, 0.5));
-    return { loss, metrics: { accuracy: tf.mean(tf.cast(agree, "float32")) as tf.Scalar } };
-  });
+export function rewardModelStep(net: Mlp, opt: tf.Optimizer, batch: Comparison[], l2: number, guard?: DivergenceGuard) {
+  return optimizerStep(
+    opt,
+    net.variables,
+    () => {
+      const ra = tf.reshape(net.apply(tf.tensor2d(batch.map((c) => c.a))), [-1]) as tf.Tensor1D;
+      const rb = tf.reshape(net.apply(tf.tensor2d(batch.map((c) => c.b))), [-1]) as tf.Tensor1D;
+      const y = tf.tensor1d(batch.map((c) => c.label));
+      let loss = tf.mean(bradleyTerryLoss(ra, rb, y)) as tf.Scalar;
+      if (l2 > 0) loss = tf.add(loss, tf.mul(l2, tf.addN(net.weights.map((w) => tf.sum(tf.square(w)))))) as tf.Scalar;
+      const agree = tf.equal(tf.greater(ra, rb), tf.greater(y, 0.5));
+      return { loss, metrics: { accuracy: tf.mean(tf.cast(agree, "float32")) as tf.Scalar } };
+    },
+    guard ? { guard } : {},
+  );
 }

@@ -7,13 +7,14 @@ import { toySpace, toyContexts, allOutputs, goodCount, ToyContext, ToyState } fr
 import { TokenPolicy } from "../../src/policy/token-policy";
 import { Mlp } from "../../src/policy/mlp";
 import { Rng } from "../../src/rng";
-import { makeOptimizer } from "../../src/tf/optim";
+import { DivergenceGuard, makeOptimizer } from "../../src/tf/optim";
+import { RewardModel } from "../../src/train/reward-model";
 import { pretrain, pretrainStep, compareRates, crossEntropy, Document } from "../../src/train/pretrain";
 import { trainDpo, trainOnlineDpo, dpoStep, referenceLogps, Preference } from "../../src/train/dpo";
 import { trainPpo, ppoStep, collectRollout, ppoConfig } from "../../src/train/ppo";
 import { trainTabularPpo } from "../../src/train/tabular-ppo";
 import { TabularPolicy } from "../../src/policy/tabular";
-import { ConfigError } from "../../src/errors";
+import { ConfigError, DivergenceError } from "../../src/errors";
 
 type P = TokenPolicy<ToyContext, ToyState>;
 const newPolicy = (seed: number): P => new TokenPolicy(toySpace, toyContexts, [32], Rng.fromSeed(seed).fork("init"));
@@ -198,6 +199,65 @@ describe("golden trajectories", () => {
     try {
       const logs = trainPpo(p, ref, sampleCtx, (_c, o) => o.map(goodCount), { beta: 0.1, learningRate: 0.005, iterations: 50, batchSize: 16, epochs: 1, minibatches: 1 }, Rng.fromSeed(15));
       checkGolden("token-ppo", logs.map((l) => l["loss/policy"]! + l["loss/value"]!), 1e-3);
+    } finally {
+      p.dispose();
+      ref.dispose();
+    }
+  });
+});
+
+describe("divergence guard: trainers stop before a bad update, with finite weights and no leaked tensors", () => {
+  before(setupBackend);
+  const finiteWeights = (vars: { dataSync(): ArrayLike<number> }[]) => vars.every((v) => Array.from(v.dataSync()).every(Number.isFinite));
+
+  it("a guard names the trainer, the step and the quantity, and refuses non-finite values and runaway losses", () => {
+    const g = new DivergenceGuard("test", 10);
+    g.check(0.7, 1);
+    g.check(5, 1);
+    expect(() => g.check(11, 1)).to.throw(DivergenceError, /test diverged at step 3: loss = 11/);
+    expect(() => new DivergenceGuard("t").check(NaN, 1)).to.throw(DivergenceError, /loss = NaN \(not finite\)/);
+    expect(() => new DivergenceGuard("t").check(1, Infinity)).to.throw(DivergenceError, /gradient norm = Infinity/);
+  });
+
+  it("DPO, pretraining, the reward model and PPO with a huge learning rate stop at the first bad step", () => {
+    const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");
+    const p = newPolicy(7), ref = p.frozenCopy();
+    try {
+      const outs = ref.sample(Rng.fromSeed(2), Array.from({ length: 64 }, () => 0 as ToyContext));
+      const pairs: Preference<ToyContext>[] = Array.from({ length: 32 }, (_, i) => ({ context: 0 as ToyContext, chosen: outs[2 * i]!, rejected: outs[2 * i + 1]! }));
+      const before = tf.memory().numTensors;
+      expect(() => trainDpo(p, ref, pairs, { optimizer: "sgd", learningRate: 1e7, clipNorm: Infinity, batchSize: 4, epochs: 3 }, Rng.fromSeed(1))).to.throw(DivergenceError, /DPO diverged at step \d+/);
+      expect(tf.memory().numTensors, "tensors left by the throwing DPO run").to.equal(before);
+      expect(finiteWeights(p.variables)).to.equal(true);
+
+      const q = newPolicy(8);
+      try {
+        const b2 = tf.memory().numTensors;
+        expect(() => pretrain(q, toyCorpus(Rng.fromSeed(1), 400), [], { optimizer: "sgd", learningRate: 1e7, clipNorm: Infinity, batchSize: 8, epochs: 2 }, Rng.fromSeed(2))).to.throw(DivergenceError, /pretraining diverged at step \d+/);
+        expect(tf.memory().numTensors, "tensors left by the throwing pretraining run").to.equal(b2);
+        expect(finiteWeights(q.variables)).to.equal(true);
+      } finally {
+        q.dispose();
+      }
+
+      const rng = Rng.fromSeed(3);
+      const comps = Array.from({ length: 256 }, () => {
+        const a = [rng.normal(0, 1), rng.normal(0, 1)], b = [rng.normal(0, 1), rng.normal(0, 1)];
+        return { a, b, label: a[0]! > b[0]! ? 1 : 0 };
+      });
+      const b3 = tf.memory().numTensors;
+      expect(() => RewardModel.train(comps, { optimizer: "sgd", learningRate: 1e9, l2: 0, epochs: 5, batchSize: 8 }, Rng.fromSeed(4))).to.throw(DivergenceError, /reward model \(member 0\) diverged/);
+      expect(tf.memory().numTensors, "tensors left by the throwing reward-model run").to.equal(b3);
+
+      const r = newPolicy(9);
+      try {
+        const b4 = tf.memory().numTensors;
+        expect(() => trainPpo(r, ref, sampleCtx, (_c, o) => o.map((x) => 1e6 * goodCount(x)), { optimizer: "sgd", learningRate: 1e7, clipNorm: Infinity, iterations: 6, batchSize: 32, minibatches: 2 }, Rng.fromSeed(5))).to.throw(DivergenceError, /PPO diverged at step \d+/);
+        expect(tf.memory().numTensors, "tensors left by the throwing PPO run").to.equal(b4);
+        expect(finiteWeights(r.variables)).to.equal(true);
+      } finally {
+        r.dispose();
+      }
     } finally {
       p.dispose();
       ref.dispose();
