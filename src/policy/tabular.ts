@@ -55,6 +55,9 @@ export class TabularPolicy {
    * gather's gradient (UnsortedSegmentSum).
    */
   logProbsOf(contexts: ArrayLike<number>, actions: ArrayLike<number>): tf.Tensor1D {
+    // An action id past the last action would select nothing and read as log-probability 0.
+    checkIndices("contexts", contexts, this.numContexts);
+    checkIndices("actions", actions, this.numActions);
     return tf.tidy(() => {
       const rows = tf.matMul(oneHot(contexts, this.numContexts), this.logProbs());
       return tf.sum(tf.mul(rows, oneHot(actions, this.numActions)), 1) as tf.Tensor1D;
@@ -86,8 +89,17 @@ export class TabularPolicy {
   }
 }
 
-/** A [B, n] float one-hot matrix from plain indices. */
+/** Throws a ConfigError naming the first entry of `indices` that is not an integer in [0, n). */
+export function checkIndices(field: string, indices: ArrayLike<number>, n: number): void {
+  for (let i = 0; i < indices.length; i++) {
+    const k = indices[i]!;
+    if (!Number.isInteger(k) || k < 0 || k >= n) throw new ConfigError(`${field}[${i}]`, k, `an integer in [0, ${n - 1}]`);
+  }
+}
+
+/** A [B, n] float one-hot matrix from plain indices (each an integer in [0, n), else a ConfigError). */
 export function oneHot(indices: ArrayLike<number>, n: number): tf.Tensor2D {
+  checkIndices("index", indices, n);
   const out = new Float32Array(indices.length * n);
   for (let i = 0; i < indices.length; i++) out[i * n + indices[i]!] = 1;
   return tf.tensor2d(out, [indices.length, n]);
