@@ -57,15 +57,23 @@ export function ledgerHtml(verdicts: readonly Verdict[], reports: readonly Repor
       ? `${escapeHtml(v.effect)}<br><b>${formatCell(v.interval.estimate)}</b>${v.interval.n > 0 ? ` [${formatCell(v.interval.lo)}, ${formatCell(v.interval.hi)}] (n = ${v.interval.n})` : " (exact)"}; threshold ${escapeHtml(v.thresholdText)}`
       : "—";
     const partList = (ps: readonly VerdictPart[]) => `<ul class="parts">${ps.map(partLine).join("")}</ul>`;
+    // Each level's parts fold under a one-line summary ("9 of 13 supported"), so the ledger reads at a glance.
+    const folded = (title: string, ps: readonly VerdictPart[]) => {
+      const count = (st: VerdictPart["status"]) => ps.filter((p) => p.status === st).length;
+      const rest = (["not supported", "inconclusive"] as const).filter((st) => count(st) > 0).map((st) => `<span style="color:${COLORS[st]}">${count(st)} ${st}</span>`);
+      return `<details><summary class="lvl">${title}: ${count("supported")} of ${ps.length} parts supported${rest.length ? ` (${rest.join(", ")})` : ""}</summary>${partList(ps)}</details>`;
+    };
     const evidence = v
       ? v.levels
         ? (["incentive", "transmission"] as const)
             .map((l) => {
               const ps = (v.parts ?? []).filter((p) => p.level === l);
-              return ps.length ? `<div class="lvl">${l}</div>${partList(ps)}` : "";
+              return ps.length ? folded(l, ps) : "";
             })
             .join("")
-        : partList(v.parts ?? [])
+        : (v.parts ?? []).length
+          ? folded("parts", v.parts ?? [])
+          : ""
       : "";
     const checks = v?.checks && v.checks.length > 0 ? partList(v.checks) : "—";
     const link = v ? `<a href="${encodeURI(v.notebook)}.html">${escapeHtml(v.notebook)}</a>` : "—";
@@ -96,6 +104,7 @@ th { background: #f6f8fa; }
 .thumb svg { width: 130px; height: auto; }
 .parts { margin: 4px 0; padding-left: 16px; font-size: 12px; }
 .lvl { font-size: 12px; margin-top: 4px; }
+details summary { cursor: pointer; }
 .checks { color: #57606a; }
 </style></head><body>
 <h1>rlhf-incentives: claims ledger</h1>

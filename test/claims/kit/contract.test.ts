@@ -55,6 +55,9 @@ describe("contract v2: two levels, evidence and checks", () => {
     expect(html).to.match(/transmission: <b[^>]*>not supported<\/b>/);
     expect(html).to.contain("version 2");
     expect(html).to.contain("exact rise");
+    // Each level's parts fold under a summary that counts them by status.
+    expect(html).to.match(/<summary class="lvl">transmission: 0 of 1 parts supported \(<span[^>]*>1 not supported<\/span>\)<\/summary>/);
+    expect(html).to.contain("incentive: 1 of 1 parts supported</summary>");
     expect(html).to.match(/<td class="checks"><ul class="parts"><li>sparse slope check/);
     // A claim without a verdict is "not run", never passing.
     expect(html).to.match(/not run/);
