@@ -31,6 +31,8 @@ describe("claims: notebook 01 and 02 budgets and runner checks", () => {
 
   const bad: [string, () => unknown, string][] = [
     ["01: zero pairs", () => rao.budget("full", { pairs: 0 }), "notebook 01 budget.pairs"],
+    ["02: label-limit study with a negative β", () => lar.budget("full", { limit: { beta: -1 } }), "notebook 02 budget.limit.beta"],
+    ["02: label-limit study with no pair counts", () => lar.budget("full", { limit: { pairs: [] } }), "notebook 02 budget.limit.pairs"],
     ["01: too few sweep points", () => rao.budget("full", { sweepPoints: 3 }), "notebook 01 budget.sweepPoints"],
     ["01: unknown key", () => rao.budget("full", { points: 6 }), "notebook 01 budget.points"],
     ["01: agreement with infinite pairs", () => rao.agreementByPreset(world, Infinity, rng), "pairs"],

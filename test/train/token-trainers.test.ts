@@ -8,9 +8,9 @@ import { TokenPolicy } from "../../src/policy/token-policy";
 import { Mlp } from "../../src/policy/mlp";
 import { Rng } from "../../src/rng";
 import { DivergenceGuard, makeOptimizer } from "../../src/tf/optim";
-import { RewardModel } from "../../src/train/reward-model";
-import { pretrain, pretrainStep, compareRates, crossEntropy, Document } from "../../src/train/pretrain";
-import { trainDpo, trainOnlineDpo, dpoStep, referenceLogps, Preference } from "../../src/train/dpo";
+import { RewardModel, rewardModelConfig } from "../../src/train/reward-model";
+import { pretrain, pretrainConfig, pretrainStep, compareRates, crossEntropy, Document } from "../../src/train/pretrain";
+import { dpoConfig, trainDpo, trainOnlineDpo, dpoStep, referenceLogps, Preference } from "../../src/train/dpo";
 import { trainPpo, ppoStep, collectRollout, ppoConfig } from "../../src/train/ppo";
 import { trainTabularPpo } from "../../src/train/tabular-ppo";
 import { TabularPolicy } from "../../src/policy/tabular";
@@ -133,6 +133,10 @@ describe("token trainers on a toy space", () => {
     expect(() => ppoConfig({ clipRange: 0 })).to.throw(ConfigError, /clipRange = 0/);
     expect(() => ppoConfig({ batchSize: 0 })).to.throw(ConfigError, /batchSize = 0/);
     expect(() => ppoConfig({ learningRate: -1 })).to.throw(ConfigError, /learningRate = -1/);
+    expect(() => ppoConfig({ divergenceFactor: 0 })).to.throw(ConfigError, /divergenceFactor = 0/);
+    expect(() => dpoConfig({ divergenceFactor: -1 })).to.throw(ConfigError, /divergenceFactor = -1/);
+    expect(() => pretrainConfig({ divergenceFactor: NaN })).to.throw(ConfigError, /divergenceFactor = NaN/);
+    expect(() => rewardModelConfig({ divergenceFactor: 0 })).to.throw(ConfigError, /divergenceFactor = 0/);
   });
 
   it("pretrain, DPO and PPO steps leak no tensors after warm-up", () => {
