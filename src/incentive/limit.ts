@@ -5,7 +5,7 @@
  */
 import { exactDistribution, type ContextEntry, type ExactDistribution, type ParseState, type PolicyTable, type TerminalReward, type World } from "../world";
 import { fitBradleyTerry, type BradleyTerryOptions } from "./bradley-terry";
-import { labelProbabilities, meaningKey, type ContextLabels, type LabelOptions, type Labeller } from "./labels";
+import { contextItems, labelProbabilities, meaningKey, type ContextLabels, type LabelOptions, type Labeller } from "./labels";
 import { tiltAtKl, type Tilt, type TiltAtKlOptions } from "./tilt";
 
 /** A labeller's infinite-data reward on a reference's comparisons. */
@@ -88,23 +88,16 @@ export function proxyShortfall(world: World, limit: LabelLimit, reference: Polic
  * meanings spends KL only between meanings; a trained network may also spend it within.
  */
 export function meaningKl(policy: ExactDistribution, reference: ExactDistribution): number {
-  const refItems = new Map<number, Map<string, number>>();
-  for (const c of reference.contexts) {
-    const m = new Map<string, number>();
-    for (const f of c.finals) m.set(meaningKey(f.meaning), (m.get(meaningKey(f.meaning)) ?? 0) + f.prob);
-    refItems.set(c.entry.context.index, m);
-  }
+  const refMass = new Map<number, Map<string, number>>();
+  for (const c of contextItems(reference)) refMass.set(c.entry.context.index, new Map(c.items.map((m, i) => [meaningKey(m), c.mass[i]!])));
   let kl = 0, w = 0;
-  for (const c of policy.contexts) {
-    const p = new Map<string, number>();
-    for (const f of c.finals) p.set(meaningKey(f.meaning), (p.get(meaningKey(f.meaning)) ?? 0) + f.prob);
-    const q = refItems.get(c.entry.context.index);
+  for (const c of contextItems(policy)) {
+    const q = refMass.get(c.entry.context.index);
     let k = 0;
-    for (const [key, pk] of p) {
-      if (!(pk > 0)) continue;
-      const qk = q?.get(key) ?? 0;
-      k += qk > 0 ? pk * Math.log(pk / qk) : Infinity;
-    }
+    c.items.forEach((m, i) => {
+      const qk = q?.get(meaningKey(m)) ?? 0;
+      k += qk > 0 ? c.mass[i]! * Math.log(c.mass[i]! / qk) : Infinity;
+    });
     kl += c.entry.weight * k;
     w += c.entry.weight;
   }
