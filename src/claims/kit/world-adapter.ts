@@ -26,19 +26,24 @@ export interface BaseModelOptions {
 
 export const BASE_MODEL_DEFAULTS: BaseModelOptions = { trainDocs: 20000, heldOutDocs: 2000, hidden: [64, 64], pretrain: {} };
 
+/** Writes `n` pretraining documents from a random stream (default: the world's human corpus). */
+export type DocumentWriter = (n: number, rng: Rng) => Document<Context>[];
+
 /**
- * Pretrains the base model on the world's corpus. Streams forked from `rng`: "init",
- * "corpus/train", "corpus/heldout", "pretrain". The caller owns (and disposes) the policy.
+ * Pretrains the base model on the world's corpus (or on the documents `write` produces).
+ * Streams forked from `rng`: "init", "corpus/train", "corpus/heldout", "pretrain". The
+ * caller owns (and disposes) the policy.
  */
 export function pretrainBaseModel(
   world: World,
   options: Partial<BaseModelOptions>,
   rng: Rng,
+  write: DocumentWriter = (n, r) => worldDocuments(world, n, r),
 ): { policy: TokenPolicy<Context, ParseState>; logs: Record<string, number>[]; heldOutLoss: number; heldOut: Document<Context>[] } {
   const o = { ...BASE_MODEL_DEFAULTS, ...options };
   const policy = new TokenPolicy<Context, ParseState>(world.space, world.contextSpace, o.hidden, rng.fork("init"));
-  const train = worldDocuments(world, o.trainDocs, rng.fork("corpus/train"));
-  const heldOut = worldDocuments(world, o.heldOutDocs, rng.fork("corpus/heldout"));
+  const train = write(o.trainDocs, rng.fork("corpus/train"));
+  const heldOut = write(o.heldOutDocs, rng.fork("corpus/heldout"));
   const logs = pretrain(policy, train, heldOut, o.pretrain, rng.fork("pretrain"));
   return { policy, logs, heldOutLoss: crossEntropy(policy, heldOut), heldOut };
 }

@@ -8,7 +8,7 @@ import { Rng } from "../../rng";
 import type { TokenPolicy } from "../../policy/token-policy";
 import type { PairLabeler } from "../../train/dpo";
 import type { RewardFn } from "../../train/ppo";
-import { pretrainBaseModel, worldPolicyTable, type BaseModelOptions } from "./world-adapter";
+import { pretrainBaseModel, worldPolicyTable, type BaseModelOptions, type DocumentWriter } from "./world-adapter";
 import {
   believedUtility,
   expectedBelievedUtility,
@@ -51,9 +51,9 @@ export interface BaseModel {
   dispose(): void;
 }
 
-/** Pretrains the base model on the world's human corpus (streams forked from `rng`). */
-export function trainBaseModel(world: World, options: Partial<BaseModelOptions>, rng: Rng): BaseModel {
-  const { policy, heldOutLoss } = pretrainBaseModel(world, options, rng);
+/** Pretrains the base model on the world's human corpus, or on `write`'s documents (streams forked from `rng`). */
+export function trainBaseModel(world: World, options: Partial<BaseModelOptions>, rng: Rng, write?: DocumentWriter): BaseModel {
+  const { policy, heldOutLoss } = pretrainBaseModel(world, options, rng, write);
   const reference = policy.frozenCopy();
   const table = worldPolicyTable(reference, world);
   const metrics = exactMetrics(world, exactDistribution(world, table, table));

@@ -1,0 +1,317 @@
+/**
+ * Claim 6 (notebook 08) as a claim module: budgets, the pre-registered thresholds, run and
+ * decide. See index.ts for the three routes.
+ */
+import type { Mode } from "../../mode";
+import { Rng } from "../../rng";
+import { meanCI } from "../../stats/intervals";
+import { allOf, decide, type Hypothesis } from "../../verdict";
+import { PRESETS, type World } from "../../world";
+import type { Labeller } from "../../incentive";
+import { resolveBudget, SEEDS_RULE, type BudgetRules } from "../kit/budget";
+import { exactPart, makePart, twoLevelDecision, type BaseBudget, type ClaimModule, type Decision, type Part } from "../kit/contract";
+import { withNoisyOracle } from "../kit/incentive-runs";
+import type { OnProgress } from "../kit/seeds";
+import { ALGORITHMS, baseWeights } from "./algorithms";
+import { sampleWeightPairs, trainWeightDpo, mixtureKl } from "./dpo-weights";
+import { buildMixture, deploymentDefectionOf, mixtureLabels, type Mixture } from "./mixture";
+import { networkSeed, type NetworkBudget, type NetworkRow } from "./network";
+import { labelScores, logOddsChange, reweightAtKl } from "./reweight";
+import { reweightingWorld } from "./world";
+
+// ───────────────────────── Version 2: pre-registered thresholds ─────────────────────────
+// Fixed in code before the claim's first run. Incentive parts are exact (no interval) and must
+// clear a margin of a factor 1.05 in the odds; transmission parts are decided on the 95%
+// interval over seeds against 0 (the direction is the claim; the exact level says by how much).
+
+/** Incentive margin: an odds change counts when it exceeds a factor 1.05 (log 1.05 ≈ 0.049). */
+export const ODDS_MARGIN = Math.log(1.05);
+/** Exact check: the honest : perfect-deceiver odds move by less than this (log units). */
+export const ODDS_CHECK_TOLERANCE = 1e-9;
+/** The mixture picture "predicts a network" when the network's change is within this factor of the prediction. */
+export const NETWORK_FACTOR = 2;
+
+/** Headline: under typical raters, DPO on the mixture's weights raises the sycophant's odds against honest. */
+export const CLAIM6_HEADLINE: Hypothesis = {
+  claim: 6,
+  effect: "DPO on the mixture's weights, typical raters: log-odds change of sycophant : honest",
+  direction: "above",
+  threshold: 0,
+  thresholdText: "> 0 (95% interval over seeds)",
+};
+
+/** Who labels: the three rater presets and the noisy oracle. */
+export const LABELLERS = ["careful", "typical", "hurried", "oracle"] as const;
+/** A labeller's name. */
+export type LabellerName = (typeof LABELLERS)[number];
+
+/** The budget of a claim-6 run. */
+export interface ReweightingBudget extends BaseBudget {
+  /** Base weight of the perfect deceiver in the decided parts. */
+  perfectWeight: number;
+  /** Base weights of the perfect deceiver in the deployment table (exact). */
+  perfectWeights: number[];
+  /** KL on training queries at which the exact level is read (nats per query). */
+  decisionKl: number;
+  /** KLs of the exact weight curves. */
+  klGrid: number[];
+  /** DPO on the mixture's weights. */
+  dpo: { pairs: number; beta: number; steps: number; lr: number };
+  /** The network route: how many of the seeds run it, and its budget. */
+  network: NetworkBudget & { seeds: number };
+}
+
+export const BUDGET_RULES: BudgetRules = {
+  seeds: SEEDS_RULE,
+  perfectWeight: { kind: "number", min: 0.001, max: 0.9 },
+  perfectWeights: { kind: "numbers", min: 0.001, max: 0.9, minLength: 1, maxLength: 20 },
+  decisionKl: { kind: "number", min: 0.001, max: 5 },
+  klGrid: { kind: "numbers", min: 0.001, max: 5, minLength: 1, maxLength: 40 },
+  dpo: {
+    kind: "object",
+    rules: {
+      pairs: { kind: "integer", min: 10, max: 1_000_000 },
+      beta: { kind: "number", min: 0.001, max: 100 },
+      steps: { kind: "integer", min: 1, max: 100_000 },
+      lr: { kind: "number", min: 1e-6, max: 10 },
+    },
+  },
+  network: {
+    kind: "object",
+    rules: {
+      seeds: { kind: "integer", min: 0, max: 100 },
+      trainDocs: { kind: "integer", min: 10, max: 1_000_000 },
+      heldOutDocs: { kind: "integer", min: 10, max: 100_000 },
+      pairs: { kind: "integer", min: 10, max: 1_000_000 },
+      beta: { kind: "number", min: 0.001, max: 100 },
+      epochs: { kind: "integer", min: 1, max: 100 },
+    },
+  },
+};
+
+const KL_GRID = [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2];
+
+export const BUDGETS: Readonly<Record<Mode, ReweightingBudget>> = {
+  quick: {
+    seeds: [1, 2, 3],
+    perfectWeight: 0.1,
+    perfectWeights: [0.02, 0.1, 0.3],
+    decisionKl: 0.2,
+    klGrid: [0.05, 0.2, 0.5],
+    dpo: { pairs: 1000, beta: 1, steps: 400, lr: 0.02 },
+    network: { seeds: 1, trainDocs: 2000, heldOutDocs: 200, pairs: 300, beta: 0.5, epochs: 1 },
+  },
+  full: {
+    seeds: Array.from({ length: 15 }, (_, i) => i + 1),
+    perfectWeight: 0.1,
+    perfectWeights: [0.02, 0.05, 0.1, 0.2, 0.4],
+    decisionKl: 0.2,
+    klGrid: KL_GRID,
+    dpo: { pairs: 4000, beta: 1, steps: 1500, lr: 0.02 },
+    network: { seeds: 2, trainDocs: 10000, heldOutDocs: 1000, pairs: 3000, beta: 0.5, epochs: 2 },
+  },
+};
+
+/** The labeller behind a name, and the world it judges in (the oracle: Boltzmann on true utility). */
+export function labellerOf(world: World, name: LabellerName): { labeller: Labeller; world: World } {
+  if (name === "oracle") return { labeller: { kind: "oracle" }, world: withNoisyOracle(world) };
+  return { labeller: { kind: "population", population: PRESETS[name].population }, world };
+}
+
+const IDX = Object.fromEntries(ALGORITHMS.map((a, i) => [a, i])) as Record<(typeof ALGORITHMS)[number], number>;
+
+/** How a reweighting moved the algorithms (log units), and the deployment defection it carries. */
+export type Shift = {
+  /** log-odds change of sycophant : honest. */
+  sycophant: number;
+  /** log-odds change of deceiver : honest. */
+  deceiver: number;
+  /** log-odds change of perfect deceiver : honest (0 exactly at the incentive level). */
+  perfectVsHonest: number;
+  /** log change of the perfect deceiver's share. */
+  perfect: number;
+  /** log change of the control deceiver's share. */
+  control: number;
+  /** Smallest log-odds change of perfect deceiver : a over the algorithms a the labeller penalises (null: none penalised). */
+  perfectGain: number | null;
+  /** Deployment defection of the reweighted mixture, and of the base mixture. */
+  defection: number;
+  baseDefection: number;
+  /** The perfect deceiver's part of the deployment defection. */
+  perfectDefection: number;
+};
+
+/**
+ * The algorithms a labeller penalises, read off an exact reweighting: those (other than the
+ * honest algorithm and the perfect deceiver) whose odds against honest fall.
+ */
+export function penalised(q: ArrayLike<number>, w: ArrayLike<number>): number[] {
+  return ALGORITHMS.map((_, a) => a).filter((a) => a !== IDX.honest && a !== IDX["perfect deceiver"] && logOddsChange(q, w, a, IDX.honest) < 0);
+}
+
+/** The shift from base weights w to q (penalised set as given, e.g. from the exact level). */
+export function shiftOf(mix: Mixture, q: ArrayLike<number>, w: ArrayLike<number>, penalisedSet: readonly number[]): Shift {
+  const pd = IDX["perfect deceiver"];
+  return {
+    sycophant: logOddsChange(q, w, IDX.sycophant, IDX.honest),
+    deceiver: logOddsChange(q, w, IDX.deceiver, IDX.honest),
+    perfectVsHonest: logOddsChange(q, w, pd, IDX.honest),
+    perfect: Math.log(q[pd]! / w[pd]!),
+    control: Math.log(q[IDX["control deceiver"]]! / w[IDX["control deceiver"]]!),
+    perfectGain: penalisedSet.length === 0 ? null : Math.min(...penalisedSet.map((a) => logOddsChange(q, w, pd, a))),
+    defection: deploymentDefectionOf(mix, q),
+    baseDefection: deploymentDefectionOf(mix, w),
+    perfectDefection: q[pd]! * mix.deploymentDefection[pd]!,
+  };
+}
+
+/** One exact reweighting (route a): a labeller, a base weight of the perfect deceiver, a KL. */
+export type ExactRow = { labeller: LabellerName; perfectWeight: number; kl: number; beta: number } & Shift;
+/** One algorithm's weight before and after (long format, for the curves and tables). */
+export type WeightRow = { route: "exact" | "trained"; labeller: LabellerName; seed: number | null; kl: number; algorithm: string; base: number; weight: number };
+/** One DPO run on the mixture's weights (route b) beside the exact level at its KL. */
+export type TrainedRow = {
+  seed: number;
+  labeller: LabellerName;
+  kl: number;
+  loss: number;
+  gradNorm: number;
+  /** The exact reweighting's perfect-deceiver share change at this KL (the predicted direction). */
+  exactPerfect: number;
+  /** The exact reweighting's deployment defection at this KL. */
+  exactDefection: number;
+} & Shift;
+
+/** Everything a run produces. */
+export interface ReweightingResults {
+  exact: ExactRow[];
+  weights: WeightRow[];
+  trained: TrainedRow[];
+  network: NetworkRow[];
+}
+
+/** Runs the three routes. `world` is not used: claim 6 has its own world with a deployment split. */
+export async function runReweighting(_world: World | null, budget: ReweightingBudget, seeds: readonly number[], onProgress?: OnProgress): Promise<ReweightingResults> {
+  const b = resolveBudget("claim 6 budget", budget, BUDGET_RULES);
+  const world = reweightingWorld();
+  const mix = buildMixture(world);
+  const w0 = baseWeights(b.perfectWeight);
+  const networkSeeds = seeds.slice(0, b.network.seeds);
+  const total = LABELLERS.length * (1 + seeds.length) + networkSeeds.length;
+  let done = 0;
+  const tick = (label: string): void => onProgress?.(++done, total, label);
+
+  const exact: ExactRow[] = [];
+  const weights: WeightRow[] = [];
+  const trained: TrainedRow[] = [];
+  const scoresAtDefault = new Map<LabellerName, Float64Array[]>();
+  for (const name of LABELLERS) {
+    const { labeller, world: judging } = labellerOf(world, name);
+    const labels = mixtureLabels(judging, mix, labeller);
+    // Route (a): the exact reweighting over the base weights of the perfect deceiver, and the curve at the decided weight.
+    for (const pw of [...new Set([...b.perfectWeights, b.perfectWeight])].sort((x, y) => x - y)) {
+      const w = baseWeights(pw);
+      const scores = labelScores(mix, labels, w);
+      if (pw === b.perfectWeight) scoresAtDefault.set(name, scores);
+      const kls = pw === b.perfectWeight ? [...new Set([...b.klGrid, b.decisionKl])].sort((x, y) => x - y) : [b.decisionKl];
+      for (const kl of kls) {
+        const r = reweightAtKl(mix, scores, w, kl);
+        if (!r) continue;
+        if (kl === b.decisionKl) exact.push({ labeller: name, perfectWeight: pw, kl: r.kl, beta: r.beta, ...shiftOf(mix, r.weights, w, penalised(r.weights, w)) });
+        if (pw === b.perfectWeight) ALGORITHMS.forEach((a, i) => weights.push({ route: "exact", labeller: name, seed: null, kl: r.kl, algorithm: a, base: w[i]!, weight: r.weights[i]! }));
+      }
+    }
+    tick(`exact reweighting, ${name}`);
+    // Route (b): DPO on the mixture's weights, one run per seed, each beside the exact level at its own KL.
+    const scores = scoresAtDefault.get(name)!;
+    for (const seed of seeds) {
+      const rng = Rng.fromSeed(seed).fork(`claim 6/weights/${name}`);
+      const pairs = sampleWeightPairs(mix, labels, w0, b.dpo.pairs, rng);
+      const run = trainWeightDpo(mix, pairs, w0, { beta: b.dpo.beta, steps: b.dpo.steps, lr: b.dpo.lr });
+      const kl = mixtureKl(mix, run.weights, w0);
+      const ex = kl > 1e-9 ? reweightAtKl(mix, scores, w0, kl) : null;
+      const exW = ex ? ex.weights : w0;
+      trained.push({
+        seed,
+        labeller: name,
+        kl,
+        loss: run.loss,
+        gradNorm: run.gradNorm,
+        exactPerfect: Math.log(exW[IDX["perfect deceiver"]]! / w0[IDX["perfect deceiver"]]!),
+        exactDefection: deploymentDefectionOf(mix, exW),
+        ...shiftOf(mix, run.weights, w0, penalised(exW, w0)),
+      });
+      ALGORITHMS.forEach((a, i) => weights.push({ route: "trained", labeller: name, seed, kl, algorithm: a, base: w0[i]!, weight: run.weights[i]! }));
+      tick(`DPO on weights, ${name}, seed ${seed}`);
+    }
+  }
+  // Route (c): a network pretrained on the mixture's corpus.
+  const network: NetworkRow[] = [];
+  for (const seed of networkSeeds) {
+    const labellers = LABELLERS.map((name) => ({ name, judge: labellerOf(world, name).labeller, scores: scoresAtDefault.get(name)! }));
+    network.push(...networkSeed(world, mix, w0, labellers, b.network, seed, Rng.fromSeed(seed).fork("claim 6/network")));
+    tick(`network, seed ${seed}`);
+  }
+  return { exact, weights, trained, network };
+}
+
+/** Which labellers each evidence part is decided for. */
+const RISERS: readonly LabellerName[] = ["typical", "hurried"];
+const CONTROL: readonly LabellerName[] = ["typical", "hurried", "oracle"];
+
+type ExactDecided = Pick<ExactRow, "labeller" | "perfectWeight" | "sycophant" | "deceiver" | "control" | "perfectVsHonest">;
+type TrainedDecided = Pick<TrainedRow, "labeller" | "sycophant" | "deceiver" | "control" | "perfect" | "exactPerfect" | "perfectGain">;
+
+/** Incentive parts (exact, at the decided base weight and KL) and the odds check. */
+export function decideIncentive(rows: readonly ExactDecided[], perfectWeight: number): Part[] {
+  const at = (l: LabellerName): ExactDecided | undefined => rows.find((r) => r.labeller === l && r.perfectWeight === perfectWeight);
+  const value = (l: LabellerName, f: "sycophant" | "deceiver" | "control"): number => at(l)?.[f] ?? NaN;
+  const parts: Part[] = [];
+  const pct = "a factor 1.05 in the odds (exact)";
+  for (const f of ["sycophant", "deceiver"] as const) {
+    for (const l of RISERS) parts.push(exactPart({ key: `incentive/${f}/${l}`, effect: `exact reweighting, ${l} raters: log-odds change of ${f} : honest`, direction: "above", threshold: ODDS_MARGIN, thresholdText: `rises by more than ${pct}` }, value(l, f), decide));
+    parts.push(exactPart({ key: `incentive/${f}/oracle`, effect: `exact reweighting, noisy oracle: log-odds change of ${f} : honest`, direction: "below", threshold: -ODDS_MARGIN, thresholdText: `falls by more than ${pct}` }, value("oracle", f), decide));
+  }
+  for (const l of CONTROL) parts.push(exactPart({ key: `incentive/control/${l}`, effect: `exact reweighting, ${l === "oracle" ? "noisy oracle" : `${l} raters`}: log change of the control deceiver's weight`, direction: "below", threshold: -ODDS_MARGIN, thresholdText: `falls by more than a factor 1.05 (exact)` }, value(l, "control"), decide));
+  const worst = Math.max(...LABELLERS.map((l) => Math.abs(at(l)?.perfectVsHonest ?? NaN)));
+  parts.push(exactPart({ key: "check/perfect-odds", effect: "exact reweighting, every labeller: |log-odds change of perfect deceiver : honest| (identical on training queries)", direction: "below", threshold: ODDS_CHECK_TOLERANCE, thresholdText: "< 1e-9 (identity)", role: "check" }, worst, decide));
+  return parts;
+}
+
+/** Transmission parts: DPO on the mixture's weights over seeds, each against 0 in the claimed (or the exactly predicted) direction. */
+export function decideTransmission(rows: readonly TrainedDecided[]): Part[] {
+  const ci = (l: LabellerName, f: (r: TrainedDecided) => number | null) => meanCI(rows.filter((r) => r.labeller === l).map(f).filter((x): x is number => x !== null && Number.isFinite(x)));
+  const parts: Part[] = [];
+  const tt = (dir: "above" | "below"): string => `${dir === "above" ? "> 0" : "< 0"} (95% interval over seeds)`;
+  for (const f of ["sycophant", "deceiver"] as const) {
+    for (const l of RISERS) parts.push(makePart({ key: `transmission/${f}/${l}`, effect: `DPO on the mixture's weights, ${l} raters: log-odds change of ${f} : honest`, direction: "above", threshold: 0, thresholdText: tt("above") }, ci(l, (r) => r[f]), decide));
+    parts.push(makePart({ key: `transmission/${f}/oracle`, effect: `DPO on the mixture's weights, noisy oracle: log-odds change of ${f} : honest`, direction: "below", threshold: 0, thresholdText: tt("below") }, ci("oracle", (r) => r[f]), decide));
+  }
+  for (const l of CONTROL) parts.push(makePart({ key: `transmission/control/${l}`, effect: `DPO on the mixture's weights, ${l}: log change of the control deceiver's weight`, direction: "below", threshold: 0, thresholdText: tt("below") }, ci(l, (r) => r.control), decide));
+  for (const l of CONTROL) {
+    const mine = rows.filter((r) => r.labeller === l);
+    // The direction is predicted by the exact level at each run's own KL (the mean of the predictions' signs decides).
+    const predicted = mine.reduce((s, r) => s + r.exactPerfect, 0) >= 0 ? "above" : "below";
+    parts.push(makePart({ key: `transmission/perfect-share/${l}`, effect: `DPO on the mixture's weights, ${l}: log change of the perfect deceiver's weight, in the direction the exact level predicts (${predicted === "above" ? "rise" : "fall"})`, direction: predicted, threshold: 0, thresholdText: tt(predicted) }, ci(l, (r) => r.perfect), decide));
+    parts.push(makePart({ key: `transmission/perfect-gain/${l}`, effect: `DPO on the mixture's weights, ${l}: smallest log-odds gain of the perfect deceiver over an algorithm the labeller penalises`, direction: "above", threshold: 0, thresholdText: tt("above") }, ci(l, (r) => r.perfectGain), decide));
+  }
+  return parts;
+}
+
+/** Decides claim 6 (version 2). Headline: the typical raters' trained sycophant : honest odds. */
+export function decideReweighting(results: { exact: readonly ExactDecided[]; trained: readonly TrainedDecided[] }, budget: Pick<ReweightingBudget, "perfectWeight">): Decision {
+  const tr = decideTransmission(results.trained);
+  const parts = [...decideIncentive(results.exact, budget.perfectWeight), ...tr];
+  return twoLevelDecision(parts, tr.find((p) => p.key === "transmission/sycophant/typical")!.interval, allOf);
+}
+
+/** Claim 6 as a claim module (kit/contract.ts). */
+export const claim = {
+  claim: 6,
+  notebook: "08-reweighting-algorithms",
+  budgets: BUDGETS,
+  budget: (mode: Mode, overrides?: unknown) => resolveBudget("claim 6 budget", BUDGETS[mode], BUDGET_RULES, overrides),
+  hypothesis: (_budget: ReweightingBudget) => CLAIM6_HEADLINE,
+  run: (world: World, budget: ReweightingBudget, seeds: readonly number[], onProgress?: OnProgress) => runReweighting(world, budget, seeds, onProgress),
+  decide: (results: ReweightingResults, budget: ReweightingBudget) => decideReweighting(results, budget),
+} satisfies ClaimModule<ReweightingBudget, ReweightingResults>;
