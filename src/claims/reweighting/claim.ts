@@ -4,7 +4,7 @@
  */
 import type { Mode } from "../../mode";
 import { Rng } from "../../rng";
-import { meanCI } from "../../stats/intervals";
+import { meanCI, type Interval } from "../../stats/intervals";
 import { allOf, decide, type Hypothesis } from "../../verdict";
 import { PRESETS, type World } from "../../world";
 import type { Labeller } from "../../incentive";
@@ -280,7 +280,11 @@ export function decideIncentive(rows: readonly ExactDecided[], perfectWeight: nu
 
 /** Transmission parts: DPO on the mixture's weights over seeds, each against 0 in the claimed (or the exactly predicted) direction. */
 export function decideTransmission(rows: readonly TrainedDecided[]): Part[] {
-  const ci = (l: LabellerName, f: (r: TrainedDecided) => number | null) => meanCI(rows.filter((r) => r.labeller === l).map(f).filter((x): x is number => x !== null && Number.isFinite(x)));
+  // No value at all (e.g. the labeller penalises no algorithm): an empty interval, decided inconclusive.
+  const ci = (l: LabellerName, f: (r: TrainedDecided) => number | null): Interval => {
+    const xs = rows.filter((r) => r.labeller === l).map(f).filter((x): x is number => x !== null && Number.isFinite(x));
+    return xs.length === 0 ? { estimate: NaN, lo: NaN, hi: NaN, n: 0 } : meanCI(xs);
+  };
   const parts: Part[] = [];
   const tt = (dir: "above" | "below"): string => `${dir === "above" ? "> 0" : "< 0"} (95% interval over seeds)`;
   for (const f of ["sycophant", "deceiver"] as const) {
@@ -293,6 +297,8 @@ export function decideTransmission(rows: readonly TrainedDecided[]): Part[] {
     // The direction is predicted by the exact level at each run's own KL (the mean of the predictions' signs decides).
     const predicted = mine.reduce((s, r) => s + r.exactPerfect, 0) >= 0 ? "above" : "below";
     parts.push(makePart({ key: `transmission/perfect-share/${l}`, effect: `DPO on the mixture's weights, ${l}: log change of the perfect deceiver's weight, in the direction the exact level predicts (${predicted === "above" ? "rise" : "fall"})`, direction: predicted, threshold: 0, thresholdText: tt(predicted) }, ci(l, (r) => r.perfect), decide));
+    // Vacuous when the exact level penalises no algorithm for this labeller (every run's set is empty): no part.
+    if (mine.every((r) => r.perfectGain === null)) continue;
     parts.push(makePart({ key: `transmission/perfect-gain/${l}`, effect: `DPO on the mixture's weights, ${l}: smallest log-odds gain of the perfect deceiver over an algorithm the labeller penalises`, direction: "above", threshold: 0, thresholdText: tt("above") }, ci(l, (r) => r.perfectGain), decide));
   }
   return parts;

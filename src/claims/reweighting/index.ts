@@ -21,3 +21,4 @@ export * from "./reweight";
 export * from "./dpo-weights";
 export * from "./network";
 export * from "./claim";
+export * from "./plots";
