@@ -9,6 +9,7 @@
  *   rl.claims.deceptionSurvivesRating notebook 05, claim 3
  *   rl.claims.complexityNeedsShaping notebook 06, claim 4
  *   rl.claims.noPowerSeeking         notebook 07, claim 5
+ *   rl.claims.capabilitiesSources    notebook 09, claim 7
  */
 export * from "./registry";
 export * as kit from "./kit";
@@ -19,3 +20,4 @@ export * as rewardModelOvershoots from "./reward-model-overshoots";
 export * as deceptionSurvivesRating from "./deception-survives-rating";
 export * as complexityNeedsShaping from "./complexity-needs-shaping";
 export * as noPowerSeeking from "./no-power-seeking";
+export * as capabilitiesSources from "./capabilities-sources";

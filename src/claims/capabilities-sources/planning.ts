@@ -135,7 +135,7 @@ export function planningSection(o: PlanningOptions, seeds: readonly number[], on
 
 /**
  * The cost slope comparison: least-squares slope of ln(mean nodes) against k for each
- * planner (the larger is used), against the slope of ln(sampled RL's mean samples to first
+ * planner (the larger is used; a planner with fewer than two k is left out), against the slope of ln(sampled RL's mean samples to first
  * success) against k (`rlSlope`, with its interval). Ratio interval: planner slope over the
  * RL slope's interval ends (NaN when the RL interval reaches 0).
  */
@@ -144,7 +144,8 @@ export function costSlopeRatio(planners: readonly PlannerRow[], rlSlope: Interva
     const rs = planners.filter((r) => r.planner === p);
     return rs.length >= 2 ? linearFit(rs.map((r) => r.k), rs.map((r) => Math.log(r.nodes))).slope.estimate : NaN;
   });
-  const plannerSlope = Math.max(...slopes);
+  const finite = slopes.filter(Number.isFinite);
+  const plannerSlope = finite.length ? Math.max(...finite) : NaN;
   const positive = rlSlope.lo > 0;
   return { plannerSlope, ratio: { estimate: plannerSlope / rlSlope.estimate, lo: positive ? plannerSlope / rlSlope.hi : NaN, hi: positive ? plannerSlope / rlSlope.lo : NaN, n: rlSlope.n } };
 }
