@@ -3,7 +3,7 @@
  * (each able to return each status on synthetic inputs); budgets fail naming the field.
  */
 import { expect } from "chai";
-import { ConfigError } from "../../src/errors";
+import { expectConfigError } from "../helpers/config-error";
 import { Rng } from "../../src/rng";
 import { expectedTrueUtility, type ParseState } from "../../src/world";
 import {
@@ -28,18 +28,6 @@ import {
   type PlannerRow,
 } from "../../src/claims/capabilities-sources";
 import type { Interval } from "../../src/stats/intervals";
-
-function expectConfigError(f: () => unknown, field: string): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected a ConfigError naming ${field}`).to.be.instanceOf(ConfigError);
-  expect((caught as ConfigError).field).to.include(field);
-  expect((caught as ConfigError).message).to.include(field);
-}
 
 const iv = (estimate: number, lo: number, hi: number, n = 10): Interval => ({ estimate, lo, hi, n });
 const statuses = ["supported", "not supported", "inconclusive"] as const;
