@@ -182,6 +182,12 @@ describe("claim 7: decisions return each status on synthetic inputs", function (
     expect(d.status).to.equal("supported");
     expect(d.levels).to.deep.equal({ incentive: "supported", transmission: "supported" });
     expect(statuses).to.include(d.status);
+    // A label optimum above base makes the incentive level, and the claim, not supported.
+    const worse = decideClaim({ ...base, incentive: [{ k: 3, decided: true, outcomeRatio: 50, outcomeCompletion: 0.5, labelRatio: 1.5 }] as never }, { epsilon: 0.2 });
+    expect([worse.status, worse.levels?.incentive]).to.deep.equal(["not supported", "not supported"]);
+    // No RL slope: the cost part, the transmission level and the claim are inconclusive.
+    const unknown = decideClaim({ ...base, rlSlope: iv(NaN, NaN, NaN) }, { epsilon: 0.2 });
+    expect([unknown.status, unknown.levels?.transmission]).to.deep.equal(["inconclusive", "inconclusive"]);
   });
 });
 
