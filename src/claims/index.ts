@@ -10,6 +10,7 @@
  *   rl.claims.complexityNeedsShaping notebook 06, claim 4
  *   rl.claims.noPowerSeeking         notebook 07, claim 5
  *   rl.claims.reweighting            notebook 08, claim 6
+ *   rl.claims.capabilitiesSources    notebook 09, claim 7
  */
 export * from "./registry";
 export * as kit from "./kit";
@@ -21,3 +22,4 @@ export * as deceptionSurvivesRating from "./deception-survives-rating";
 export * as complexityNeedsShaping from "./complexity-needs-shaping";
 export * as noPowerSeeking from "./no-power-seeking";
 export * as reweighting from "./reweighting";
+export * as capabilitiesSources from "./capabilities-sources";

@@ -4,21 +4,9 @@
  * unbounded budget used to loop forever).
  */
 import { expect } from "chai";
-import { ConfigError } from "../../src/errors";
+import { expectConfigError } from "../helpers/config-error";
 import { Rng } from "../../src/rng";
 import { claim, minKlForCompletion, runShaping, shapingSweep } from "../../src/claims/complexity-needs-shaping";
-
-function expectConfigError(f: () => unknown, field: string): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected a ConfigError naming ${field}`).to.be.instanceOf(ConfigError);
-  expect((caught as ConfigError).field).to.include(field);
-  expect((caught as ConfigError).message).to.include(field);
-}
 
 describe("claim 4: bad run configs fail at once, naming the field", function () {
   this.timeout(2000);

@@ -4,7 +4,7 @@
  * infinite sample budget used to loop forever).
  */
 import { expect } from "chai";
-import { ConfigError } from "../../src/errors";
+import { expectConfigError } from "../helpers/config-error";
 import { Rng } from "../../src/rng";
 import {
   budgetSweep,
@@ -23,18 +23,6 @@ import {
   sampledVsExact,
   type Slice,
 } from "../../src/claims/no-power-seeking";
-
-function expectConfigError(f: () => unknown, field: string): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected a ConfigError naming ${field}`).to.be.instanceOf(ConfigError);
-  expect((caught as ConfigError).field).to.include(field);
-  expect((caught as ConfigError).message).to.include(field);
-}
 
 describe("claim 5: bad run configs fail at once, naming the field", function () {
   this.timeout(5000);

@@ -7,7 +7,7 @@
 import { ConfigError } from "../../errors";
 import { Rng } from "../../rng";
 import { meanCI } from "../../stats/intervals";
-import { judge, utilityScale, type PolicyTable, type World } from "../../world";
+import { judge, utilityScale, type PolicyTable, type TerminalReward, type World } from "../../world";
 import { ResidualTabularPolicy, type StateMachine } from "../../policy/residual-tabular";
 import { trainReinforceKl } from "../../train/reinforce";
 import { checkField, resolveBudget, SEEDS_RULE, type BudgetRules } from "../kit/budget";
@@ -102,11 +102,15 @@ export type SampledCell = CellMetrics & {
  * draws `batch` contexts by their probability and one output per context from the current
  * policy (train/reinforce.ts). Completion, deception and KL are then computed exactly from
  * the trained policy's token probabilities.
+ *
+ * `trainingReward` replaces the rater's expected believed utility as R with signal "reward"
+ * (claim 7's outcome reward); the rater still judges the metrics and, with signal "labels",
+ * the comparisons.
  */
-export function sampledTrainingCell(slice: Slice, d: number, h: number, config: Partial<SampledConfig>, rng: Rng): SampledCell {
+export function sampledTrainingCell(slice: Slice, d: number, h: number, config: Partial<SampledConfig>, rng: Rng, trainingReward?: TerminalReward): SampledCell {
   const c = sampledConfig("sampledTrainingCell", config);
   const rater = cellRater(d, h);
-  const reward = believedReward(slice.world, rater);
+  const reward = trainingReward ?? believedReward(slice.world, rater);
   const space = slice.world.space;
   const k = slice.k;
   const { policy, table } = slicePolicy(slice);
