@@ -9,7 +9,7 @@ const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 /**
  * The algorithms' weights against KL on training queries, one panel per labeller: the exact
  * reweighting as lines (log of weight / base weight), DPO on the mixture's weights as points
- * (one per seed, at the KL each run reached).
+ * (one per seed, at the KL each run reached). KL is measured on training queries.
  */
 export function weightCurvesSpec(rows: readonly WeightRow[], options: { title?: string } = {}): Record<string, unknown> {
   const data = rows.map((r) => ({ ...r, logChange: Math.log(r.weight / r.base) }));
@@ -26,7 +26,7 @@ export function weightCurvesSpec(rows: readonly WeightRow[], options: { title?: 
           transform: [{ filter: "datum.route === 'exact'" }],
           mark: { type: "line", point: false },
           encoding: {
-            x: { field: "kl", type: "quantitative", title: "KL to base on training queries (nats)" },
+            x: { field: "kl", type: "quantitative", title: "KL to base (nats)" },
             y: { field: "logChange", type: "quantitative", title: "log(weight / base weight)" },
             color: { field: "algorithm", type: "nominal", title: "algorithm" },
           },
