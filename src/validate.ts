@@ -43,3 +43,29 @@ export function checkOneOf<T extends string>(field: string, value: string, optio
 export function checkFinite(step: number, quantity: string, value: number): void {
   if (!Number.isFinite(value)) throw new NonFiniteError(step, quantity, value);
 }
+
+/**
+ * `values` must be an array of finite numbers (of `length` entries when given). Training
+ * data enters the library here: a string "0.5" would otherwise be concatenated, not added.
+ */
+export function checkNumbers(field: string, values: readonly unknown[], length?: number): asserts values is readonly number[] {
+  if (!Array.isArray(values)) throw new ConfigError(field, values, "an array of finite numbers");
+  if (length !== undefined && values.length !== length) throw new ConfigError(`${field}.length`, values.length, `${length}`);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new ConfigError(`${field}[${i}]`, v, "a finite number");
+  }
+}
+
+/** `table` must be `rows` arrays of `cols` finite numbers each (a reward table r[context][action]). */
+export function checkNumberTable(field: string, table: readonly (readonly unknown[])[], rows: number, cols: number): asserts table is readonly (readonly number[])[] {
+  if (!Array.isArray(table)) throw new ConfigError(field, table, `${rows} rows of ${cols} finite numbers`);
+  if (table.length !== rows) throw new ConfigError(`${field}.length`, table.length, `${rows} (one row per context)`);
+  for (let r = 0; r < rows; r++) checkNumbers(`${field}[${r}]`, table[r]!, cols);
+}
+
+/** A value returned by a user's callback (a reward, a score) must be a finite number; returns it. */
+export function checkScore(field: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new ConfigError(field, value, "a finite number");
+  return value;
+}

@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { ROOT, runReports } from "./helpers/run";
+import { libraryHash } from "../scripts/build";
 import { CLAIMS } from "../src/claims/registry";
 import type { Verdict } from "../src/verdict";
 
@@ -199,6 +200,40 @@ describe("make reports behaviour", function () {
     expect(other.stdout).to.contain("probe: executing");
   });
 
+  it("re-executes after a change to the runner or a TypeScript config, rebuilding a stale dist/ first", () => {
+    const stamp = path.join(ROOT, "dist", ".built");
+    const touched = (file: string, fn: () => void) => {
+      const before = fs.readFileSync(file);
+      fs.writeFileSync(file, Buffer.concat([before, Buffer.from("\n")]));
+      try {
+        fn();
+      } finally {
+        fs.writeFileSync(file, before);
+      }
+    };
+    expect(runReports(["--quick", "--notebooks", nbDir, "--out", out]).stdout).to.contain("probe: up to date");
+    // The runner's own Python half changed: the report is redone, the library is not rebuilt.
+    touched(path.join(ROOT, "scripts", "execute_notebook.py"), () => {
+      const r = runReports(["--quick", "--notebooks", nbDir, "--out", out]);
+      expect(r.status, r.stdout + r.stderr).to.equal(0);
+      expect(r.stdout).to.contain("probe: executing");
+      expect(r.stdout).to.not.contain("rebuilding");
+    });
+    // A TypeScript config changed (as after `git pull` without `make build`): dist/ is rebuilt before any notebook runs.
+    touched(path.join(ROOT, "tsconfig.build.json"), () => {
+      const r = runReports(["--quick", "--notebooks", nbDir, "--out", out]);
+      expect(r.status, r.stdout + r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/dist\/ is stale[^\n]*rebuilding[\s\S]*probe: executing/);
+      expect(fs.readFileSync(stamp, "utf8").trim()).to.equal(libraryHash());
+    });
+    // Back to the original sources: rebuilt again, and then up to date.
+    const back = runReports(["--quick", "--notebooks", nbDir, "--out", out]);
+    expect(back.status, back.stdout + back.stderr).to.equal(0);
+    expect(back.stdout).to.contain("dist/ is stale");
+    expect(fs.readFileSync(stamp, "utf8").trim()).to.equal(libraryHash());
+    expect(runReports(["--quick", "--notebooks", nbDir, "--out", out]).stdout).to.match(/^(?![\s\S]*rebuilding)[\s\S]*probe: up to date/);
+  });
+
   it("regenerates a deleted verdict file, and leaves invalid or orphaned verdicts out of the ledger with a warning", () => {
     const distNode = JSON.stringify(path.join(ROOT, "dist", "node"));
     fs.writeFileSync(
@@ -244,6 +279,28 @@ describe("make reports behaviour", function () {
     expect(slow.stderr).to.contain("timed out after 2 s");
     fs.rmSync(path.join(nbDir, "dies.ipynb"));
     expect(runReports(["--timeout", "0"]).stderr).to.contain("--timeout needs whole seconds");
+  });
+
+  it("fails a notebook whose cell throws asynchronously after returning (timer, unawaited promise, after the last cell)", () => {
+    const cases = [
+      [`setTimeout(() => { throw new Error("late timer boom"); }, 100);\nconsole.log("returned");`, "uncaught exception: Error: late timer boom"],
+      [`void (async () => { await null; throw new Error("unawaited boom"); })();`, "unhandled promise rejection: Error: unawaited boom"],
+    ] as const;
+    for (const [code, message] of cases) {
+      fs.writeFileSync(path.join(nbDir, "late.ipynb"), notebook(code));
+      const r = runReports(["--quick", "--notebooks", nbDir, "--out", out, "--only", "late"]);
+      expect(r.status, r.stdout + r.stderr).to.equal(1);
+      expect(r.stderr).to.contain("ERROR in notebook late.ipynb: 1 error(s) thrown asynchronously");
+      expect(r.stderr).to.contain(message);
+      expect(r.stderr).to.match(/late: FAILED/);
+      expect(fs.existsSync(path.join(out, ".build", "stage", "late", "late.failed.ipynb"))).to.equal(true);
+      expect(fs.existsSync(path.join(out, "late.html"))).to.equal(false);
+    }
+    // Awaited work that finishes inside its cell is not an error.
+    fs.writeFileSync(path.join(nbDir, "late.ipynb"), notebook(`await new Promise((r) => setTimeout(r, 100));\nconsole.log("awaited");`));
+    const ok = runReports(["--quick", "--notebooks", nbDir, "--out", out, "--only", "late"]);
+    expect(ok.status, ok.stdout + ok.stderr).to.equal(0);
+    fs.rmSync(path.join(nbDir, "late.ipynb"));
   });
 
   it("passes SIGINT on to the running notebook: its kernel is shut down, finished reports stay, the lock is released", async () => {

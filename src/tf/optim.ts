@@ -10,27 +10,34 @@ import { DivergenceError } from "../errors";
 
 /**
  * Watches one training run's steps and stops it before a bad update is applied: the loss
- * and the gradient norm must be finite, and the loss may not exceed `lossFactor` times
+ * and the gradient norm must be finite, the loss may not exceed `factor` times
  * max(1, |first step's loss|) (a DPO loss going from 0.69 to 4e6, a pretraining loss of
- * 1e30 nats/token). Checked inside `optimizerStep`, between computing the gradient and
- * applying it.
+ * 1e30 nats/token), and the gradient norm may not exceed `factor` times max(1, first
+ * step's gradient norm) (an update that would throw the weights far from where training
+ * started). Checked inside `optimizerStep`, between computing the gradient and applying it.
  */
 export class DivergenceGuard {
-  private first: number | null = null;
+  private firstLoss: number | null = null;
+  private firstGradNorm: number | null = null;
   private step = 0;
   constructor(
     readonly trainer: string,
-    readonly lossFactor = 1000,
+    readonly factor = 1000,
   ) {
-    checkPositive("divergenceFactor", lossFactor);
+    checkPositive("divergenceFactor", factor);
   }
   /** Throws DivergenceError when this step's loss or gradient is out of bounds. */
   check(loss: number, gradNorm: number): void {
     this.step++;
     if (!Number.isFinite(loss)) throw new DivergenceError(this.trainer, this.step, "loss", loss, "not finite");
     if (!Number.isFinite(gradNorm)) throw new DivergenceError(this.trainer, this.step, "gradient norm", gradNorm, "not finite");
-    if (this.first === null) this.first = Math.max(1, Math.abs(loss));
-    else if (Math.abs(loss) > this.lossFactor * this.first) throw new DivergenceError(this.trainer, this.step, "loss", loss, `bound ±${this.lossFactor} × ${this.first}`);
+    if (this.firstLoss === null || this.firstGradNorm === null) {
+      this.firstLoss = Math.max(1, Math.abs(loss));
+      this.firstGradNorm = Math.max(1, gradNorm);
+      return;
+    }
+    if (Math.abs(loss) > this.factor * this.firstLoss) throw new DivergenceError(this.trainer, this.step, "loss", loss, `bound ±${this.factor} × ${this.firstLoss}`);
+    if (gradNorm > this.factor * this.firstGradNorm) throw new DivergenceError(this.trainer, this.step, "gradient norm", gradNorm, `bound ${this.factor} × ${this.firstGradNorm}`);
   }
 }
 

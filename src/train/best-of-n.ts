@@ -12,7 +12,7 @@
  * as exact, equal to it only for continuous outputs with no ties).
  */
 import { Rng } from "../rng";
-import { checkInteger } from "../validate";
+import { checkInteger, checkNumbers, checkScore } from "../validate";
 import { ConfigError } from "../errors";
 import { expectation, klDivergence } from "./closed-form";
 
@@ -35,7 +35,9 @@ export interface BestOfNExact {
 /** Exact best-of-n distribution over an enumerable output set (ties handled, see above). */
 export function bestOfNExact(ref: readonly number[], scores: readonly number[], n: number): BestOfNExact {
   checkInteger("n", n, 1);
-  if (ref.length !== scores.length) throw new ConfigError("scores.length", scores.length, `equal to ref.length = ${ref.length}`);
+  checkNumbers("ref", ref);
+  checkNumbers("scores", scores, ref.length);
+  if (!ref.every((p) => p >= 0) || !ref.some((p) => p > 0)) throw new ConfigError("ref", `[${ref.join(", ")}]`, "probabilities ≥ 0, not all 0");
   const order = ref.map((_, i) => i).filter((i) => ref[i]! > 0).sort((a, b) => scores[a]! - scores[b]!);
   const total = order.reduce((s, i) => s + ref[i]!, 0);
   const probs = new Array<number>(ref.length).fill(0);
@@ -57,10 +59,10 @@ export function bestOfNExact(ref: readonly number[], scores: readonly number[], 
 export function bestOfNSample<T>(rng: Rng, sample: (rng: Rng) => T, score: (y: T) => number, n: number): T {
   checkInteger("n", n, 1);
   let best = sample(rng);
-  let bestScore = score(best);
+  let bestScore = checkScore("score callback result", score(best));
   for (let i = 1; i < n; i++) {
     const y = sample(rng);
-    const s = score(y);
+    const s = checkScore("score callback result", score(y));
     if (s > bestScore) {
       best = y;
       bestScore = s;
@@ -79,6 +81,7 @@ export function bestOfNCurve(
   truth: readonly number[],
   ns: readonly number[],
 ): { n: number; kl: number; d: number; bound: number; proxy: number; true: number }[] {
+  checkNumbers("truth", truth, ref.length);
   return ns.map((n) => {
     const b = bestOfNExact(ref, proxy, n);
     return { n, kl: b.kl, d: Math.sqrt(b.kl), bound: b.bound, proxy: b.expectedScore, true: expectation(b.probs, truth) };

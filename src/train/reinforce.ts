@@ -15,6 +15,7 @@
  */
 import type { Rng } from "../rng";
 import { ConfigError } from "../errors";
+import { checkScore } from "../validate";
 import { emptyPath, type ResidualTabularPolicy, type SampledPath } from "../policy/residual-tabular";
 
 const MAX_SAMPLES = 1e9;
@@ -88,7 +89,7 @@ export function trainReinforceToTarget(policy: ResidualTabularPolicy, config: Re
       const s = policy.sample(context, sampling, paths[i]!);
       samples++;
       if (first === null && signal.success(s)) first = samples;
-      rewards[i] = signal.reward(s);
+      rewards[i] = checkScore("reward callback result", signal.reward(s));
       sum += rewards[i]!;
       if (rewards[i] !== rewards[0]) allSame = false;
     }
@@ -187,7 +188,7 @@ export function trainReinforceKl(policy: ResidualTabularPolicy, config: Reinforc
         if (firstCompletionAt === null) firstCompletionAt = samples;
       }
       ctxs[i] = ci;
-      gs[i] = (signal.reward ? signal.reward(ci, si) : 0) - c.beta * policy.logRatio(ci, paths[i]!);
+      gs[i] = (signal.reward ? checkScore("reward callback result", signal.reward(ci, si)) : 0) - c.beta * policy.logRatio(ci, paths[i]!);
     }
     if (compare)
       for (let i = 0; i < c.batch; i += 2) {

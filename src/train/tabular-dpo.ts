@@ -6,8 +6,9 @@ import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../rng";
 import { TabularPolicy } from "../policy/tabular";
 import { DPO_LOSS_TYPES, DpoLossType, dpoObjective } from "../losses/dpo";
-import { makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
-import { checkFinite, checkInteger, checkOneOf, checkPositive, checkRange } from "../validate";
+import { DivergenceGuard, makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
+import { ConfigError } from "../errors";
+import { checkInteger, checkOneOf, checkPositive, checkRange } from "../validate";
 import { resolveConfig } from "./config";
 import { klDivergence, totalVariation } from "./closed-form";
 
@@ -37,6 +38,8 @@ export interface TabularDpoConfig {
   batchSize: number;
   /** Log a row every `logEvery` steps (and at the last step). */
   logEvery: number;
+  /** Stop when the loss or gradient norm exceeds this many times its first value (or is not finite), before the update. */
+  divergenceFactor: number;
 }
 
 export const TABULAR_DPO_DEFAULTS: TabularDpoConfig = {
@@ -48,6 +51,7 @@ export const TABULAR_DPO_DEFAULTS: TabularDpoConfig = {
   steps: 500,
   batchSize: 0,
   logEvery: 10,
+  divergenceFactor: 1000,
 };
 
 export function tabularDpoConfig(overrides: Partial<TabularDpoConfig> = {}): TabularDpoConfig {
@@ -60,6 +64,7 @@ export function tabularDpoConfig(overrides: Partial<TabularDpoConfig> = {}): Tab
     checkInteger("steps", c.steps, 1);
     checkInteger("batchSize", c.batchSize, 0);
     checkInteger("logEvery", c.logEvery, 1);
+    checkPositive("divergenceFactor", c.divergenceFactor);
   });
 }
 
@@ -111,6 +116,22 @@ export function tabularDistances(p: number[][], ref: number[][], target?: number
 }
 
 /**
+ * Preference data must be non-empty, with finite weights ≥ 0 that do not all vanish
+ * (context and action ids are checked by the policy itself).
+ */
+export function checkTabularPreferences(data: readonly TabularPreference[]): void {
+  if (!Array.isArray(data) || data.length === 0) throw new ConfigError("preference data", Array.isArray(data) ? "0 pairs" : data, "at least one pair");
+  let total = 0;
+  for (let i = 0; i < data.length; i++) {
+    const w = data[i]!.weight;
+    if (w === undefined) { total += 1; continue; }
+    if (typeof w !== "number" || !(Number.isFinite(w) && w >= 0)) throw new ConfigError(`preference data[${i}].weight`, w, "a finite number ≥ 0");
+    total += w;
+  }
+  if (!(total > 0)) throw new ConfigError("preference data weights", total, "a positive total");
+}
+
+/**
  * Trains `policy` in place with a DPO-family loss against the frozen `ref`.
  * Returns log rows: `step`, `loss`, TRL's `rewards/*` and `logps/*`, `objective/kl`
  * _exact (exact, mean over contexts) and, given `target`, `policy/tv_to_target` (max over contexts).
@@ -124,7 +145,9 @@ export function trainTabularDpo(
   target?: number[][],
 ): Record<string, number>[] {
   const cfg = tabularDpoConfig(overrides);
+  checkTabularPreferences(data);
   const opt = makeOptimizer(cfg.optimizer, cfg.learningRate);
+  const guard = new DivergenceGuard("tabular DPO", cfg.divergenceFactor);
   const refProbs = ref.probs();
   const logs: Record<string, number>[] = [];
   try {
@@ -150,8 +173,7 @@ export function trainTabularDpo(
           { beta: cfg.beta, epsilon: cfg.epsilon },
           w,
         );
-      });
-      checkFinite(step, "loss", res.loss);
+      }, { guard });
       // 3. Log.
       if (step % cfg.logEvery === 0 || step === cfg.steps) {
         logs.push({ step, loss: res.loss, ...res.metrics, ...tabularDistances(policy.probs(), refProbs, target) });

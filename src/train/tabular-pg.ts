@@ -7,8 +7,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../rng";
 import { TabularPolicy } from "../policy/tabular";
-import { makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
-import { checkFinite, checkInteger, checkOneOf, checkPositive } from "../validate";
+import { DivergenceGuard, makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
+import { checkInteger, checkNumberTable, checkOneOf, checkPositive } from "../validate";
 import { linearDecay, resolveConfig } from "./config";
 import { tabularDistances } from "./tabular-dpo";
 
@@ -29,6 +29,8 @@ export interface TabularPgConfig {
   gradient: "sampled" | "exact";
   /** Log a row every `logEvery` steps. */
   logEvery: number;
+  /** Stop when the loss or gradient norm exceeds this many times its first value (or is not finite), before the update. */
+  divergenceFactor: number;
 }
 
 export const TABULAR_PG_DEFAULTS: TabularPgConfig = {
@@ -40,6 +42,7 @@ export const TABULAR_PG_DEFAULTS: TabularPgConfig = {
   batchSize: 512,
   gradient: "sampled",
   logEvery: 10,
+  divergenceFactor: 1000,
 };
 
 export function tabularPgConfig(overrides: Partial<TabularPgConfig> = {}): TabularPgConfig {
@@ -52,6 +55,7 @@ export function tabularPgConfig(overrides: Partial<TabularPgConfig> = {}): Tabul
     checkInteger("batchSize", c.batchSize, 1);
     checkOneOf("gradient", c.gradient, ["sampled", "exact"] as const);
     checkInteger("logEvery", c.logEvery, 1);
+    checkPositive("divergenceFactor", c.divergenceFactor);
   });
 }
 
@@ -69,7 +73,9 @@ export function trainTabularPg(
   target?: number[][],
 ): Record<string, number>[] {
   const cfg = tabularPgConfig(overrides);
+  checkNumberTable("reward", reward, policy.numContexts, policy.numActions);
   const opt = makeOptimizer(cfg.optimizer, cfg.learningRate);
+  const guard = new DivergenceGuard("tabular policy gradient", cfg.divergenceFactor);
   const refP = ref.probs();
   const nC = policy.numContexts;
   const nA = policy.numActions;
@@ -117,9 +123,8 @@ export function trainTabularPg(
           const entropy = tf.div(tf.neg(tf.sum(tf.mul(tf.exp(logp), logp))), nC) as tf.Scalar;
           return { loss: tf.neg(tf.sum(tf.mul(lp, tf.tensor1d(coef)))) as tf.Scalar, metrics: { "policy/entropy": entropy } };
         },
-        { gradScale: scale },
+        { gradScale: scale, guard },
       );
-      checkFinite(step, "loss", res.loss);
       if (step % cfg.logEvery === 0 || step === cfg.steps) {
         logs.push({
           step,

@@ -9,8 +9,8 @@ import { Rng } from "../rng";
 import { TabularPolicy, oneHot } from "../policy/tabular";
 import { clippedSurrogate, valueLoss } from "../losses/ppo";
 import { KL_ESTIMATORS_PLAIN, KL_ESTIMATOR_NAMES, KlEstimatorName } from "../losses/kl";
-import { makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
-import { checkFinite, checkInteger, checkOneOf, checkPositive, checkRange } from "../validate";
+import { DivergenceGuard, makeOptimizer, optimizerStep, OptimizerName, OPTIMIZERS } from "../tf/optim";
+import { checkInteger, checkNumberTable, checkOneOf, checkPositive, checkRange } from "../validate";
 import { linearDecay, resolveConfig } from "./config";
 import { tabularDistances } from "./tabular-dpo";
 import { AdaptiveKlSettings, makeKlController } from "./kl-controller";
@@ -45,6 +45,8 @@ export interface TabularPpoConfig {
   whitenAdvantages: boolean;
   /** Log a row every `logEvery` iterations. */
   logEvery: number;
+  /** Stop when the loss or gradient norm exceeds this many times its first value (or is not finite), before the update. */
+  divergenceFactor: number;
 }
 
 export const TABULAR_PPO_DEFAULTS: TabularPpoConfig = {
@@ -62,6 +64,7 @@ export const TABULAR_PPO_DEFAULTS: TabularPpoConfig = {
   vfCoef: 0.5,
   whitenAdvantages: false,
   logEvery: 10,
+  divergenceFactor: 1000,
 };
 
 export function tabularPpoConfig(overrides: Partial<TabularPpoConfig> = {}): TabularPpoConfig {
@@ -79,6 +82,7 @@ export function tabularPpoConfig(overrides: Partial<TabularPpoConfig> = {}): Tab
     checkRange("clipRange", c.clipRange, 1e-6, 0.999);
     checkPositive("vfCoef", c.vfCoef, true);
     checkInteger("logEvery", c.logEvery, 1);
+    checkPositive("divergenceFactor", c.divergenceFactor);
   });
 }
 
@@ -92,7 +96,9 @@ export function trainTabularPpo(
   target?: number[][],
 ): Record<string, number>[] {
   const cfg = tabularPpoConfig(overrides);
+  checkNumberTable("reward", reward, policy.numContexts, policy.numActions);
   const opt = makeOptimizer(cfg.optimizer, cfg.learningRate);
+  const guard = new DivergenceGuard("tabular PPO", cfg.divergenceFactor);
   const values = tf.tidy(() => tf.variable(tf.zeros([policy.numContexts]), true));
   const kl = makeKlController(cfg.beta, cfg.adaptiveKl);
   const klFn = KL_ESTIMATORS_PLAIN[cfg.klEstimator];
@@ -150,9 +156,8 @@ export function trainTabularPpo(
                 },
               };
             },
-            { gradScale: scale },
+            { gradScale: scale, guard },
           );
-          checkFinite(it, "loss", res.loss);
           for (const [k, x] of Object.entries(res.metrics)) acc[k] = (acc[k] ?? 0) + x;
           nUpd++;
         }

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Rng } from "../../src/rng";
 import { bestOfNExact, bestOfNSample, bestOfNKlBound, bestOfNCurve } from "../../src/train/best-of-n";
 import { softmaxPlain, totalVariation } from "../../src/train/closed-form";
+import { ConfigError } from "../../src/errors";
 
 function sampledBon(rng: Rng, ref: number[], scores: number[], n: number, draws: number): number[] {
   const counts = new Array<number>(ref.length).fill(0);
@@ -56,5 +57,12 @@ describe("best-of-n", () => {
     const rows = bestOfNCurve(ref, distinct, tied, [1, 2, 4, 8]);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.proxy).to.be.greaterThan(rows[i - 1]!.proxy);
     expect(rows[0]!.kl).to.be.closeTo(0, 1e-12);
+  });
+
+  it("refuses string or non-finite scores and mismatched lengths at the boundary", () => {
+    expect(() => bestOfNExact(ref, distinct.map((x, i) => (i === 2 ? String(x) : x)) as unknown as number[], 4)).to.throw(ConfigError, /scores\[2\]/);
+    expect(() => bestOfNExact(ref, distinct.slice(1), 4)).to.throw(ConfigError, /scores\.length/);
+    expect(() => bestOfNCurve(ref, distinct, [NaN, ...tied.slice(1)], [1, 2])).to.throw(ConfigError, /truth\[0\] = NaN/);
+    expect(() => bestOfNSample(Rng.fromSeed(1), (r) => r.categorical(ref), () => "3" as unknown as number, 4)).to.throw(ConfigError, /score callback result/);
   });
 });

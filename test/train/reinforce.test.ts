@@ -31,6 +31,13 @@ describe("trainReinforceToTarget", () => {
       expect(() => trainReinforceToTarget(policy(), c, sig, Rng.fromSeed(1))).to.throw(ConfigError, field);
     }
   });
+
+  it("refuses a reward callback that returns a string or NaN (it would be concatenated, not added)", () => {
+    for (const bad of ["1", NaN]) {
+      const sig = { reward: () => bad as unknown as number, success: () => false };
+      expect(() => trainReinforceToTarget(policy(), { batch: 4, lr: 1, target: 0.5, maxSamples: 100 }, sig, Rng.fromSeed(1))).to.throw(ConfigError, /reward callback result/);
+    }
+  });
 });
 
 describe("trainReinforceKl", () => {

@@ -6,7 +6,7 @@ import { klTilt, softmaxPlain } from "../../src/train/closed-form";
 import { bradleyTerryPairs, trainTabularDpo, tabularDpoConfig } from "../../src/train/tabular-dpo";
 import { trainTabularPg, tabularPgConfig } from "../../src/train/tabular-pg";
 import { trainTabularPpo, tabularPpoConfig } from "../../src/train/tabular-ppo";
-import { ConfigError, NonFiniteError } from "../../src/errors";
+import { ConfigError, DivergenceError } from "../../src/errors";
 import { tabularConvergenceTraces, betaSweepTabular } from "../../src/claims/loops-are-right/tabular-and-reward-model";
 
 const REF = [0.4, 0.3, 0.2, 0.1];
@@ -124,23 +124,54 @@ describe("tabular configs and failures", () => {
     expect(() => tabularDpoConfig({ betta: 1 } as never)).to.throw(ConfigError, /betta/);
   });
 
-  it("stops with NonFiniteError naming the step and quantity when the loss is NaN", () => {
+  it("refuses bad training data at the boundary: a NaN or string reward, a wrong-shaped table, no pairs, bad weights", () => {
     const p = TabularPolicy.fromProbs([REF]);
     const ref = p.frozenCopy();
     try {
-      expect(() => trainTabularPg(p, ref, [[1, NaN, 0, 0]], { steps: 5, gradient: "exact" }, Rng.fromSeed(1))).to.throw(NonFiniteError, /loss at step 1/);
+      expect(() => trainTabularPg(p, ref, [[1, NaN, 0, 0]], { steps: 5, gradient: "exact" }, Rng.fromSeed(1))).to.throw(ConfigError, /reward\[0\]\[1\] = NaN/);
+      expect(() => trainTabularPpo(p, ref, [[1, "0.5", 0, 0]] as unknown as number[][], { iterations: 2 }, Rng.fromSeed(1))).to.throw(ConfigError, /reward\[0\]\[1\] = "0.5"/);
+      expect(() => trainTabularPg(p, ref, [[1, 0, 0]], { steps: 2 }, Rng.fromSeed(1))).to.throw(ConfigError, /reward\[0\]\.length = 3/);
+      expect(() => trainTabularPg(p, ref, [R, R], { steps: 2 }, Rng.fromSeed(1))).to.throw(ConfigError, /reward\.length = 2/);
+      expect(() => trainTabularDpo(p, ref, [], { steps: 2 }, Rng.fromSeed(1))).to.throw(ConfigError, /preference data/);
+      expect(() => trainTabularDpo(p, ref, [{ context: 0, chosen: 0, rejected: 1, weight: -1 }], { steps: 2 }, Rng.fromSeed(1))).to.throw(ConfigError, /weight = -1/);
+      expect(() => trainTabularDpo(p, ref, [{ context: 0, chosen: 0, rejected: 1, weight: 0 }], { steps: 2 }, Rng.fromSeed(1))).to.throw(ConfigError, /weights = 0/);
+      expect(p.probs()[0]).to.deep.equal(ref.probs()[0]);
     } finally {
       p.dispose();
       ref.dispose();
     }
   });
 
+  it("each tabular trainer with a huge learning rate stops before the bad update: named error, finite weights, no tensors left", () => {
+    const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");
+    const runs: [string, (p: TabularPolicy, ref: TabularPolicy) => unknown, RegExp][] = [
+      ["DPO", (p, ref) => trainTabularDpo(p, ref, bradleyTerryPairs([R]), { learningRate: 1e12, steps: 20 }, Rng.fromSeed(1)), /tabular DPO diverged at step \d+/],
+      ["PG", (p, ref) => trainTabularPg(p, ref, [R.map((x) => 1e6 * x)], { learningRate: 1e12, steps: 20, lrSchedule: "none", gradient: "exact" }, Rng.fromSeed(1)), /tabular policy gradient diverged at step \d+/],
+      ["PPO", (p, ref) => trainTabularPpo(p, ref, [R.map((x) => 1e6 * x)], { learningRate: 1e12, iterations: 20, lrSchedule: "none" }, Rng.fromSeed(1)), /tabular PPO diverged at step \d+/],
+    ];
+    for (const [name, train, message] of runs) {
+      const p = TabularPolicy.fromProbs([REF]);
+      const ref = p.frozenCopy();
+      try {
+        const before = tf.memory().numTensors;
+        expect(() => train(p, ref), name).to.throw(DivergenceError, message);
+        expect(tf.memory().numTensors, `tensors left by the throwing ${name} run`).to.equal(before);
+        expect(Array.from(p.logits.dataSync()).every(Number.isFinite), `${name} weights finite`).to.equal(true);
+      } finally {
+        p.dispose();
+        ref.dispose();
+      }
+    }
+  });
+
   it("k3 in the reward penalty estimates KL but moves the optimum; k1 does not", () => {
-    // documented behaviour: only k1's penalty has the KL's gradient
+    // documented behaviour: only k1's penalty has the KL's gradient. The k3 run passes through
+    // losses ~1e6 (a sampled action with π ≪ π_ref makes k3 = ρ − 1 − log ρ, ρ = π_ref/π, huge):
+    // the counterexample is run to its end, so the divergence guard is set out of its way.
     const tvOf = (klEstimator: "k1" | "k3") => {
       const p = TabularPolicy.fromProbs([REF]);
       const ref = p.frozenCopy();
-      const logs = trainTabularPpo(p, ref, [R], { beta: BETA, klEstimator, learningRate: 2, iterations: 120, logEvery: 120 }, Rng.fromSeed(3), [klTilt(REF, R, BETA)]);
+      const logs = trainTabularPpo(p, ref, [R], { beta: BETA, klEstimator, learningRate: 2, iterations: 120, logEvery: 120, divergenceFactor: 1e12 }, Rng.fromSeed(3), [klTilt(REF, R, BETA)]);
       p.dispose();
       ref.dispose();
       return logs.at(-1)!["policy/tv_to_target"]!;
