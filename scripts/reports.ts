@@ -7,6 +7,7 @@
  *   successful run, or whose verdict files are missing. Corrupt state is discarded with a
  *   warning; invalid or orphaned verdict files are left out of the ledger with a warning.
  * - Holds a lock on the output folder for the whole run.
+ * - Rebuilds dist/ (which the notebooks import) when it was built from other sources.
  * - Shows progress (notebook, cell, elapsed time) and a timing table at the end.
  * - A failed cell: exits non-zero, names the notebook and the error, and leaves the
  *   previous report, tables and verdicts in place (everything is written to a staging
@@ -22,6 +23,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ledgerHtml, type ReportEntry } from "../src/node/ledger-page";
 import { readVerdicts } from "../src/node/artifacts";
+import { ensureLibraryBuilt } from "./build";
 
 const root = path.resolve(__dirname, "..");
 
@@ -219,6 +221,12 @@ async function main(): Promise<void> {
   const build = path.join(o.out, ".build");
   fs.mkdirSync(build, { recursive: true });
   acquireLock(build);
+  // The notebooks import dist/: never run them against a build of older sources.
+  try {
+    ensureLibraryBuilt((m) => console.log(`reports: ${m}`));
+  } catch (e) {
+    fail((e as Error).message);
+  }
   const stateFile = path.join(build, "state.json");
   const state: State = readState(stateFile);
   const notebooks = fs
