@@ -20,6 +20,11 @@ export interface TableOptions {
   caption?: string;
   /** Show at most this many rows (default 200), with a note saying how many were left out. */
   maxRows?: number;
+  /**
+   * The columns, in order (default: the rows' keys in first-seen order). Needed for a table
+   * that may come out empty: its CSV then still has a header.
+   */
+  columns?: readonly string[];
 }
 
 /** A danfojs DataFrame of the rows (loads danfojs on first use). */
@@ -28,16 +33,24 @@ export async function toDataFrame(rows: readonly Row[]): Promise<import("danfojs
   return new dfd.DataFrame(rows.map((r) => ({ ...r })));
 }
 
+/** `columns` followed by any other keys of the rows, in first-seen order. */
+export function tableColumns(rows: readonly Row[], columns: readonly string[] = []): string[] {
+  const out = [...columns];
+  for (const r of rows) for (const k of Object.keys(r)) if (!out.includes(k)) out.push(k);
+  return out;
+}
+
 /**
  * Rows as RFC 4180 CSV (fields with commas, quotes or newlines are quoted), written by
- * papaparse — danfojs' own `toCSV` does not quote. Columns are the union of the rows'
- * keys in first-seen order; missing values are empty.
+ * papaparse — danfojs' own `toCSV` does not quote. Columns: `columns`, then the rows' other
+ * keys in first-seen order; missing values are empty. No rows: the header line alone. No rows
+ * and no columns is refused (a CSV without a header reads as nothing at all).
  */
-export function toCsv(rows: readonly Row[]): string {
-  if (rows.length === 0) return "";
-  const columns: string[] = [];
-  for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
-  return Papa.unparse({ fields: columns, data: rows.map((r) => columns.map((c) => r[c] ?? null)) }, { newline: "\n" }) + "\n";
+export function toCsv(rows: readonly Row[], columns?: readonly string[]): string {
+  const cols = tableColumns(rows, columns);
+  if (cols.length === 0) throw new Error("toCsv: no rows and no columns; pass the columns so the CSV has a header");
+  if (rows.length === 0) return Papa.unparse([cols], { newline: "\n" }) + "\n";
+  return Papa.unparse({ fields: cols, data: rows.map((r) => cols.map((c) => r[c] ?? null)) }, { newline: "\n" }) + "\n";
 }
 
 /** Formats one value for display. */
@@ -56,8 +69,7 @@ export function formatCell(v: Row[string], digits = 4): string {
 export function htmlTable(rows: readonly Row[], o: TableOptions = {}): string {
   const digits = o.digits ?? 4;
   const maxRows = o.maxRows ?? 200;
-  const cols: string[] = [];
-  for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
+  const cols = tableColumns(rows, o.columns);
   const shown = rows.slice(0, maxRows);
   const head = cols.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
   const body = shown

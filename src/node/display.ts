@@ -11,7 +11,7 @@
  */
 import { renderSvg } from "../plot/render";
 import type { VlSpec } from "../plot/spec";
-import { htmlTable, toCsv, type TableOptions } from "../table";
+import { escapeHtml, htmlTable, toCsv, type TableOptions } from "../table";
 import type { Row } from "../plot/spec";
 import { writeArtifact } from "./artifacts";
 
@@ -80,7 +80,12 @@ export async function showPlot(spec: VlSpec, text?: string): Promise<void> {
  * from a single offline HTML file too.
  */
 export async function showTable(rows: readonly Row[], name: string, options: TableOptions = {}): Promise<void> {
-  const csv = toCsv(rows);
+  if (rows.length === 0 && (options.columns ?? []).length === 0) {
+    // No header can be known: say so instead of writing a 0-byte CSV.
+    displayBundle({ "text/html": `<p><i>Table ${escapeHtml(name)}: no rows (no CSV written).</i></p>`, "text/plain": `[table ${name}: no rows]` });
+    return;
+  }
+  const csv = toCsv(rows, options.columns);
   writeArtifact(`${name}.csv`, csv);
   const href = `data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`;
   const link = `<div style="font-size:90%">CSV: <a download="${name}.csv" href="${href}">${name}.csv</a> (${rows.length} rows)</div>`;
