@@ -32,7 +32,8 @@ export interface Verdict extends Hypothesis {
   status: VerdictStatus;
   /**
    * Estimate and 95% interval of the effect. An unbounded end (fewer than two seeds with
-   * data) is ±∞ in memory and `null` in the ledger's JSON files, which have no infinity.
+   * data) is ±∞, an undefined one (no data) NaN; the ledger's JSON files, which have no
+   * such numbers, hold them as the strings "Infinity", "-Infinity" and "NaN".
    */
   interval: { estimate: number; lo: number; hi: number; n: number };
   /** Notebook that computed it (file name without extension). */

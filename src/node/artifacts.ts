@@ -34,7 +34,23 @@ export function writeArtifact(name: string, content: string): string {
 
 /** Writes a claim's verdict to `claim-<n>.json` in the verdicts folder; returns the path. */
 export function writeVerdict(v: Verdict): string {
-  return writeAtomic(path.join(verdictsDir(), `claim-${v.claim}.json`), JSON.stringify(v, null, 2) + "\n");
+  return writeAtomic(path.join(verdictsDir(), `claim-${v.claim}.json`), verdictJson(v));
+}
+
+const NON_FINITE = ["NaN", "Infinity", "-Infinity"];
+
+/**
+ * A verdict as JSON. JSON has no NaN or infinity, and JSON.stringify writes both as `null`;
+ * here they are written as the strings "NaN", "Infinity" and "-Infinity", so an unbounded
+ * interval end (±∞: too few seeds) stays distinct from an undefined one (NaN: no data).
+ */
+export function verdictJson(v: Verdict): string {
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === "number" && !Number.isFinite(x) ? String(x) : x), 2) + "\n";
+}
+
+/** Parses a verdict file's text, turning the interval ends written by {@link verdictJson} back into numbers. */
+export function parseVerdictJson(text: string): unknown {
+  return JSON.parse(text, (k, x: unknown) => (["estimate", "lo", "hi"].includes(k) && typeof x === "string" && NON_FINITE.includes(x) ? Number(x) : x));
 }
 
 const STATUSES = ["supported", "not supported", "inconclusive"];
@@ -47,6 +63,7 @@ export function verdictProblem(v: unknown, file: string): string | null {
   if (!Number.isInteger(x["claim"]) || (m && Number(m[1]) !== x["claim"])) return `claim ${JSON.stringify(x["claim"])} does not match the file name`;
   if (!STATUSES.includes(x["status"] as string)) return `status ${JSON.stringify(x["status"])} is not one of ${STATUSES.join(", ")}`;
   const iv = x["interval"] as Record<string, unknown> | undefined;
+  // null: an interval end written before non-finite values were kept apart (unknown which).
   const num = (k: string) => iv !== undefined && (iv[k] === null || typeof iv[k] === "number");
   if (typeof iv !== "object" || iv === null || !num("estimate") || !num("lo") || !num("hi") || typeof iv["n"] !== "number") return "interval is not {estimate, lo, hi, n}";
   for (const k of ["effect", "thresholdText", "notebook"]) if (typeof x[k] !== "string") return `${k} is not a string`;
@@ -72,7 +89,7 @@ export function readVerdicts(dir: string = verdictsDir(), onInvalid?: (file: str
     let v: unknown;
     let problem: string | null;
     try {
-      v = JSON.parse(fs.readFileSync(file, "utf8"));
+      v = parseVerdictJson(fs.readFileSync(file, "utf8"));
       problem = verdictProblem(v, file);
     } catch (e) {
       problem = `not JSON (${(e as Error).message})`;

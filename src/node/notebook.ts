@@ -8,7 +8,7 @@ import { initBackend } from "../tf/backend";
 import { currentMode, type Mode } from "../mode";
 import { provenance, provenanceHtml, type Provenance } from "./provenance";
 import { showHtml } from "./display";
-import { writeVerdict } from "./artifacts";
+import { parseVerdictJson, writeVerdict } from "./artifacts";
 import { escapeHtml, formatCell } from "../table";
 import { makeVerdict, type Verdict, type VerdictPart } from "../verdict";
 import type { BaseBudget, ClaimModule, Decision, Part } from "../claims/kit/contract";
@@ -137,7 +137,7 @@ export function recordVerdict(v: Verdict): void {
 export function archivedVerdict(claim: number, version = 1): Verdict | null {
   const file = path.resolve(__dirname, "..", "..", "results", `v${version}`, `claim-${claim}.json`);
   if (!fs.existsSync(file)) return null;
-  return JSON.parse(fs.readFileSync(file, "utf8")) as Verdict;
+  return parseVerdictJson(fs.readFileSync(file, "utf8")) as Verdict;
 }
 
 /**
