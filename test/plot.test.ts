@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { renderSvg, lineChart, bandChart, barChart, heatmap } from "../src/plot";
+import { renderSvg, lineChart, bandChart, barChart, heatmap, sparkline } from "../src/plot";
 
 const rows = Array.from({ length: 30 }, (_, i) => ({ step: i, loss: Math.exp(-i / 8), run: i % 2 ? "a" : "b" }));
 
@@ -19,6 +19,14 @@ describe("plot rendering", () => {
     const b = await renderSvg(spec);
     expect(a).to.equal(b);
     expect(a).to.contain("mark-area");
+  });
+
+  it("draws a sparkline whose series have one point each as points (a line of one point is invisible)", async () => {
+    const one = await renderSvg(sparkline([{ kl: 0.5, v: 0.1, s: "rater" }, { kl: 0.5, v: 0.3, s: "oracle" }], { x: "kl", y: "v", color: "s" }));
+    expect((one.match(/aria-roledescription="point"/g) ?? []).length, one.slice(0, 400)).to.equal(2);
+    const many = await renderSvg(sparkline(rows, { x: "step", y: "loss", color: "run" }));
+    expect(many).to.not.contain('aria-roledescription="point"');
+    expect(many).to.contain("mark-line");
   });
 
   it("renders bars and heatmaps", async () => {

@@ -128,12 +128,18 @@ export function heatmap(
   };
 }
 
-/** A small sparkline (ledger thumbnails): one line, no axes. */
+/**
+ * A small sparkline (ledger thumbnails): one line per series, no axes. A series with a single
+ * point (a quick run with one setting) would draw nothing as a line, so then points are drawn too.
+ */
 export function sparkline(rows: readonly Row[], fields: { x: string; y: string; color?: string }): VlSpec {
   const enc: Record<string, unknown> = {
     x: { field: fields.x, type: "quantitative", axis: null },
     y: { field: fields.y, type: "quantitative", axis: null, scale: { zero: false } },
   };
   if (fields.color !== undefined) enc["color"] = { field: fields.color, type: "nominal", legend: null };
-  return { ...base(rows, { width: 120, height: 36 }), mark: { type: "line", strokeWidth: 1.5 }, encoding: enc };
+  const counts = new Map<unknown, number>();
+  for (const r of rows) counts.set(fields.color === undefined ? "" : r[fields.color], (counts.get(fields.color === undefined ? "" : r[fields.color]) ?? 0) + 1);
+  const lonely = [...counts.values()].some((n) => n < 2);
+  return { ...base(rows, { width: 120, height: 36 }), mark: { type: "line", strokeWidth: 1.5, ...(lonely ? { point: { size: 12 } } : {}) }, encoding: enc };
 }

@@ -8,7 +8,7 @@ import { TokenPolicy } from "../../src/policy/token-policy";
 import { Mlp } from "../../src/policy/mlp";
 import { Rng } from "../../src/rng";
 import { DivergenceGuard, makeOptimizer } from "../../src/tf/optim";
-import { RewardModel, rewardModelConfig } from "../../src/train/reward-model";
+import { RewardModel, rewardModelConfig, rewardModelStep } from "../../src/train/reward-model";
 import { pretrain, pretrainConfig, pretrainStep, compareRates, crossEntropy, Document } from "../../src/train/pretrain";
 import { dpoConfig, trainDpo, trainOnlineDpo, dpoStep, referenceLogps, Preference } from "../../src/train/dpo";
 import { trainPpo, ppoStep, collectRollout, ppoConfig } from "../../src/train/ppo";
@@ -265,6 +265,64 @@ describe("divergence guard: trainers stop before a bad update, with finite weigh
     } finally {
       p.dispose();
       ref.dispose();
+    }
+  });
+
+  it("every step function and trainer leaves 0 tensors after a throwing call (a refusing guard, a callback that throws)", () => {
+    const tf = require("@tensorflow/tfjs") as typeof import("@tensorflow/tfjs");
+    class Refuse extends DivergenceGuard {
+      override check(): void {
+        throw new DivergenceError("test", 1, "loss", 0, "refused by the test");
+      }
+    }
+    const p = newPolicy(11), ref = p.frozenCopy();
+    const value = new Mlp([p.inputDim, 16, 1], Rng.fromSeed(1));
+    const net = new Mlp([2, 8, 1], Rng.fromSeed(2));
+    const opt = makeOptimizer("adam", 1e-3);
+    const netOpt = makeOptimizer("adam", 1e-3);
+    const leftBy = (label: string, call: () => unknown, error: RegExp) => {
+      const before = tf.memory().numTensors;
+      expect(call, label).to.throw(error);
+      expect(tf.memory().numTensors, `tensors left by a throwing ${label}`).to.equal(before);
+    };
+    try {
+      // Warm up the optimiser's slots with one good step each, so only a leak can change the count.
+      const docs = toyCorpus(Rng.fromSeed(1), 32);
+      pretrainStep(p, opt, docs, 1);
+      const outs = ref.sample(Rng.fromSeed(2), Array.from({ length: 32 }, () => 0 as ToyContext));
+      const pairs = Array.from({ length: 16 }, (_, i) => ({ context: 0 as ToyContext, chosen: outs[2 * i]!, rejected: outs[2 * i + 1]! }));
+      const rl = referenceLogps(ref, pairs);
+      const cfg = { lossType: "sigmoid" as const, beta: 0.1, epsilon: 0, clipNorm: 1 };
+      dpoStep(p, opt, pairs, rl.chosen, rl.rejected, cfg);
+      const ro = collectRollout(p, ref, value, sampleCtx(Rng.fromSeed(3), 32), (_c, o) => o.map(goodCount), 0.1, { klEstimator: "k1", gamma: 1, lambda: 0.95 }, Rng.fromSeed(4));
+      const ppoCfg = { clipRange: 0.2, clipRangeValue: 0.2, vfCoef: 0.5, entCoef: 0.01, clipNorm: 1 };
+      ppoStep(p, value, opt, ro, Array.from({ length: 16 }, (_, i) => i), ppoCfg);
+      const rng = Rng.fromSeed(5);
+      const comps = Array.from({ length: 16 }, () => ({ a: [rng.normal(0, 1), rng.normal(0, 1)], b: [rng.normal(0, 1), rng.normal(0, 1)], label: rng.int(2) }));
+      rewardModelStep(net, netOpt, comps, 1e-4);
+
+      leftBy("pretrainStep", () => pretrainStep(p, opt, docs, 1, new Refuse("t")), /refused by the test/);
+      leftBy("dpoStep", () => dpoStep(p, opt, pairs, rl.chosen, rl.rejected, cfg, undefined, new Refuse("t")), /refused by the test/);
+      leftBy("ppoStep", () => ppoStep(p, value, opt, ro, Array.from({ length: 16 }, (_, i) => i), ppoCfg, new Refuse("t")), /refused by the test/);
+      leftBy("rewardModelStep", () => rewardModelStep(net, netOpt, comps, 1e-4, new Refuse("t")), /refused by the test/);
+      const boom = () => {
+        throw new Error("callback boom");
+      };
+      leftBy("collectRollout (reward callback throws)", () => collectRollout(p, ref, value, sampleCtx(Rng.fromSeed(3), 8), boom, 0.1, { klEstimator: "k1", gamma: 1, lambda: 0.95 }, Rng.fromSeed(4)), /callback boom/);
+      let calls = 0;
+      const lateBoom = (_c: readonly ToyContext[], o: readonly number[][]) => (++calls > 1 ? boom() : o.map(goodCount));
+      leftBy("trainPpo (reward callback throws in iteration 2)", () => trainPpo(p, ref, sampleCtx, lateBoom, { iterations: 3, batchSize: 16, minibatches: 2 }, Rng.fromSeed(6)), /callback boom/);
+      let labels = 0;
+      const lateLabel = (_c: ToyContext, a: number[], b: number[]) => (++labels > 40 ? boom() : goodCount(a) > goodCount(b) ? 1 : 0);
+      leftBy("trainOnlineDpo (labeller throws in round 2)", () => trainOnlineDpo(p, ref, (_r, n) => Array.from({ length: n }, () => 0 as ToyContext), lateLabel, { rounds: 3, pairsPerRound: 32, batchSize: 16 }, Rng.fromSeed(7)), /callback boom/);
+      leftBy("trainDpo (no pairs)", () => trainDpo(p, ref, [], {}, Rng.fromSeed(8)), /pairs/);
+    } finally {
+      opt.dispose();
+      netOpt.dispose();
+      p.dispose();
+      ref.dispose();
+      value.dispose();
+      net.dispose();
     }
   });
 });
