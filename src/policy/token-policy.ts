@@ -16,6 +16,7 @@ import type { ContextSpace, SequenceSpace } from "../space";
 import { Mlp } from "./mlp";
 import { oneHot } from "./tabular";
 import { ConfigError } from "../errors";
+import { segmentSum } from "../tf/segment";
 
 /**
  * The real-token rows of an {@link EncodedBatch} (padding dropped), for forward passes that
@@ -180,16 +181,12 @@ export class TokenPolicy<C, S> {
   }
 
   /**
-   * Sequence log-probabilities [n] from packed rows (a per-sequence sum as one product
-   * with an n × rows indicator: no gather, so its gradient runs on every backend). For
-   * training batches; use `logProbsOf` for large evaluation sets. Call inside tidy.
+   * Sequence log-probabilities [n] from packed rows: a per-sequence sum in time linear in
+   * the number of rows ({@link segmentSum}; differentiable on every backend). For training
+   * batches; use `logProbsOf` for large evaluation sets. Call inside tidy.
    */
   packedSequenceLogProbs(p: PackedRows, n: number): tf.Tensor1D {
-    return tf.tidy(() => {
-      const seg = new Float32Array(n * p.rows);
-      for (let r = 0; r < p.rows; r++) seg[p.seq[r]! * p.rows + r] = 1;
-      return tf.reshape(tf.matMul(tf.tensor2d(seg, [n, p.rows]), tf.reshape(this.packedTokenLogProbs(p), [p.rows, 1])), [n]) as tf.Tensor1D;
-    });
+    return tf.tidy(() => segmentSum(this.packedTokenLogProbs(p), p.seq, n));
   }
 
   /** Plain-number log-probabilities: per sequence and per token. */
