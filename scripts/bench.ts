@@ -205,10 +205,11 @@ function scaling(ctx: Context): void {
 
 /** Section 5. */
 function pytorch(ctx: Context): void {
-  const py = process.env["PYTHON"] ?? "python3";
-  const probe = spawnSync(py, ["-c", "import torch"], { encoding: "utf8" });
-  if (probe.status !== 0) {
-    console.log(`skipped: PyTorch is not importable by ${py} (on Debian: apt-get install python3-torch).`);
+  // Debian's package installs into /usr/bin/python3, which another python3 on PATH may shadow.
+  const candidates = [...new Set([process.env["PYTHON"], "python3", "/usr/bin/python3"].filter((p): p is string => !!p))];
+  const py = candidates.find((p) => spawnSync(p, ["-c", "import torch"], { encoding: "utf8" }).status === 0);
+  if (py === undefined) {
+    console.log(`skipped: PyTorch is not importable by ${candidates.join(", ")} (on Debian: apt-get install python3-torch).`);
     return;
   }
   const d = detail(ctx);

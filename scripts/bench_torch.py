@@ -15,6 +15,8 @@ median of 5 rounds of at least 250 ms, after 2 warm-up calls, as in bench.ts.
 Only run by scripts/bench.ts when Debian's python3-torch is importable; never by the tests.
 """
 import json
+import os
+import re
 import sys
 import time
 
@@ -196,8 +198,13 @@ def main():
     rates = {}
     for job in json.load(sys.stdin):
         rates[job["name"]] = measure(makers[job["spec"]["kind"]](job["spec"], gen))
-    cfg = torch.__config__.show()
-    blas = next((line.split("=", 1)[1].strip() for line in cfg.splitlines() if "BLAS_INFO" in line), "unknown")
+    m = re.search(r"BLAS_INFO=([^,\s]*)", torch.__config__.show())
+    blas = m.group(1) if m else "unknown"
+    # Debian's torch uses whichever libblas.so.3 the alternatives system points at.
+    for lib in ("/usr/lib/x86_64-linux-gnu/libblas.so.3", "/usr/lib/aarch64-linux-gnu/libblas.so.3"):
+        if os.path.exists(lib):
+            blas += f" ({os.path.realpath(lib)})"
+            break
     print(json.dumps({"torch": torch.__version__, "threads": threads, "blas": blas, "rates": rates}))
 
 
