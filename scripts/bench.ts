@@ -188,7 +188,7 @@ function stepsVsRoofline(ctx: Context): void {
     console.log(`${pad(`${s.name} (${s.detail})`, w)} ${num(s.perSecond).padStart(9)} ${num(s.mflop, 2).padStart(11)} ${`${s.products} (${s.transposed})`.padStart(22)} ${num(g, 2).padStart(8)} ${`${num((100 * g) / d.roofline.plain)}%`.padStart(12)}`);
   }
   console.log("FLOPs: 2·batch·m·k·n of every matrix product one step runs (forward and backward), from the");
-  console.log("shapes seen by the BatchMatMul kernel; elementwise work is not counted. Rates: median of 5 rounds.");
+  console.log("shapes seen by the BatchMatMul kernel; elementwise work is not counted. Rates: median of 5 rounds of CPU time.");
 }
 
 /** Section 4. */
@@ -244,7 +244,8 @@ const SECTIONS: { title: string; run: (ctx: Context) => void | Promise<void> }[]
 
 async function parent(only: number[] | null): Promise<void> {
   const ctx: Context = { detail: undefined };
-  console.log(`make bench — ${new Date().toISOString().slice(0, 16)}Z, ${os.cpus().length} cores; figures are noisy when the machine is shared`);
+  console.log(`make bench — ${new Date().toISOString().slice(0, 16)}Z, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}`);
+  console.log("Training-step rates and GFLOP/s are per second of the process's CPU time (steadier than wall time on a shared machine).");
   for (const [i, s] of SECTIONS.entries()) {
     if (only && !only.includes(i + 1)) continue;
     console.log(`\n## ${i + 1}. ${s.title}\n`);

@@ -10,7 +10,8 @@ clipping at 1 and Adam. Prints one JSON object: {"torch": version, "threads": n,
 Differences from the project's steps, on purpose: inputs are random numbers of the right
 shapes (not the world's features), and the policy's input features are built once outside the
 timed step (bench.ts's DPO step re-encodes its batch in JavaScript every step). Timing: the
-median of 5 rounds of at least 250 ms, after 2 warm-up calls, as in bench.ts.
+median of 5 rounds of at least 250 ms of process CPU time, after 2 warm-up calls, as in
+bench.ts (CPU time is steadier than wall time on a shared machine; one thread, like wasm).
 
 Only run by scripts/bench.ts when Debian's python3-torch is importable; never by the tests.
 """
@@ -177,11 +178,11 @@ def measure(run, rounds=5, min_s=0.25, warmup=2):
         run()
     rates = []
     for _ in range(rounds):
-        n, t0 = 0, time.perf_counter()
+        n, t0 = 0, time.process_time()
         while True:
             run()
             n += 1
-            dt = time.perf_counter() - t0
+            dt = time.process_time() - t0
             if dt >= min_s:
                 break
         rates.append(n / dt)

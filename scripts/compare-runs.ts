@@ -41,10 +41,14 @@ const c = compareRuns(o.before, o.after, { rel: o.rel, abs: o.abs });
 console.log(`compared ${c.files} files: ${c.statuses} statuses, ${c.numbers} numbers (tolerance ${o.rel} relative, ${o.abs} absolute floor)`);
 console.log(`statuses: ${c.statusChanges.length === 0 ? "all equal" : `${c.statusChanges.length} changed`}`);
 for (const s of c.statusChanges) console.log(`  ${s}`);
-console.log(`numbers: ${c.largest.length} differ at all, ${c.outOfTolerance.length} beyond tolerance; max abs difference ${c.maxAbs.toExponential(3)}, max rel difference ${c.maxRel.toExponential(3)}`);
+console.log(`numbers: ${c.largest.length} differ at all, ${c.outOfTolerance.length} beyond tolerance; max abs difference ${c.maxAbs.toExponential(3)}, max rel difference ${c.maxRel.toExponential(3)} (${c.maxRelAboveFloor.toExponential(3)} among numbers above the absolute floor)`);
+if (c.outOfTolerance.length > 0) {
+  console.log(`beyond tolerance (largest relative first):`);
+  c.outOfTolerance.slice(0, o.top).forEach((d) => console.log(row(d)));
+}
 if (c.largest.length > 0) {
-  console.log(`largest relative differences:`);
-  c.largest.slice(0, o.top).forEach((d) => console.log(row(d)));
+  console.log(`largest relative differences among numbers above the absolute floor:`);
+  c.largest.filter((d) => Math.max(Math.abs(d.before), Math.abs(d.after)) > o.abs).slice(0, o.top).forEach((d) => console.log(row(d)));
   const byAbs = [...c.largest].sort((x, y) => y.abs - x.abs).slice(0, Math.min(3, o.top));
   console.log(`largest absolute differences:`);
   byAbs.forEach((d) => console.log(row(d)));

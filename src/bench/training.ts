@@ -17,6 +17,7 @@ import { rewardModelStep, Comparison } from "../train/reward-model";
 import { worldDocuments } from "../claims/kit/world-adapter";
 import { createWorld } from "../world";
 import { linearFit } from "../stats/intervals";
+import { clockMs } from "./roofline";
 
 /**
  * The shapes of a step, for the PyTorch mirror (scripts/bench_torch.py builds random data
@@ -161,18 +162,18 @@ export function standardBenches(): (() => StepBench)[] {
   return [() => dpoSampledBench(), () => dpoWorldBench(), () => ppoBench(), () => rewardModelBench()];
 }
 
-/** Rate of a unit of work: median over `rounds` rounds of at least `minMs` each, after `warmup` calls. */
+/** Rate of a unit of work: median over `rounds` rounds of at least `minMs` each ({@link clockMs}: CPU time in Node), after `warmup` calls. */
 export function measure(run: () => void, rounds = 5, minMs = 250, warmup = 2): { perSecond: number; rounds: number[] } {
   for (let i = 0; i < warmup; i++) run();
   const rates: number[] = [];
   for (let r = 0; r < rounds; r++) {
     let n = 0;
-    const t0 = performance.now();
+    const t0 = clockMs();
     let dt = 0;
     do {
       run();
       n++;
-      dt = performance.now() - t0;
+      dt = clockMs() - t0;
     } while (dt < minMs);
     rates.push((n * 1000) / dt);
   }

@@ -55,6 +55,8 @@ export interface Comparison {
   structural: string[];
   maxAbs: number;
   maxRel: number;
+  /** Max relative difference over pairs where either number exceeds the absolute floor (values that are zero up to rounding left out). */
+  maxRelAboveFloor: number;
   tolerance: Tolerance;
   /** True when statuses, text cells and structure are equal and every number is within tolerance. */
   equal: boolean;
@@ -122,7 +124,7 @@ export class RunComparer {
   private readonly c: Comparison;
 
   constructor(tolerance: Tolerance = DEFAULT_TOLERANCE) {
-    this.c = { files: 0, numbers: 0, statuses: 0, statusChanges: [], outOfTolerance: [], largest: [], textChanges: [], jsonTextDiffering: 0, structural: [], maxAbs: 0, maxRel: 0, tolerance, equal: true };
+    this.c = { files: 0, numbers: 0, statuses: 0, statusChanges: [], outOfTolerance: [], largest: [], textChanges: [], jsonTextDiffering: 0, structural: [], maxAbs: 0, maxRel: 0, maxRelAboveFloor: 0, tolerance, equal: true };
   }
 
   private number(where: string, a: number, b: number): void {
@@ -132,6 +134,7 @@ export class RunComparer {
     if (Number.isFinite(d.abs)) {
       this.c.maxAbs = Math.max(this.c.maxAbs, d.abs);
       this.c.maxRel = Math.max(this.c.maxRel, d.rel);
+      if (Math.max(Math.abs(a), Math.abs(b)) > this.c.tolerance.abs) this.c.maxRelAboveFloor = Math.max(this.c.maxRelAboveFloor, d.rel);
     }
     this.c.largest.push(d);
     if (!withinTolerance(a, b, this.c.tolerance)) this.c.outOfTolerance.push(d);
