@@ -16,6 +16,7 @@ import { collectRollout, ppoStep } from "../train/ppo";
 import { rewardModelStep, Comparison } from "../train/reward-model";
 import { worldDocuments } from "../claims/kit/world-adapter";
 import { createWorld } from "../world";
+import { exactDistribution } from "../world/exact";
 import { linearFit } from "../stats/intervals";
 import { clockMs } from "./roofline";
 
@@ -157,9 +158,28 @@ export function rewardModelBench(batchSize = 64, dim = 37): StepBench {
   };
 }
 
+/**
+ * Exact evaluation of a network policy on the world: the policy tables of a [64, 64] policy
+ * and of its reference (every context × reachable (position, state) row), then the exact
+ * distribution over final states with the KL between them.
+ */
+export function exactEvalBench(): StepBench {
+  const world = createWorld();
+  const p = new TokenPolicy(world.space, world.contextSpace, [64, 64], Rng.fromSeed(1)), ref = p.frozenCopy();
+  return {
+    name: "exact evaluation (2 policy tables + exact distribution)",
+    detail: `world, ${world.contexts.length} contexts`,
+    run: () => void exactDistribution(world, p.policyTable(world.contexts), ref.policyTable(world.contexts)),
+    dispose: () => {
+      p.dispose();
+      ref.dispose();
+    },
+  };
+}
+
 /** The steps `make bench` times on every backend. */
 export function standardBenches(): (() => StepBench)[] {
-  return [() => dpoSampledBench(), () => dpoWorldBench(), () => ppoBench(), () => rewardModelBench()];
+  return [() => dpoSampledBench(), () => dpoWorldBench(), () => ppoBench(), () => rewardModelBench(), () => exactEvalBench()];
 }
 
 /** Rate of a unit of work: median over `rounds` rounds of at least `minMs` each ({@link clockMs}: CPU time in Node), after `warmup` calls. */
