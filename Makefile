@@ -17,7 +17,7 @@ SRC := $(shell find src -name '*.ts' 2>/dev/null)
 help:
 	@echo "make reports   run every notebook (full mode) into reports/ (installs what it needs)"
 	@echo "make test      type-check and run all tests, notebooks in quick mode (installs what it needs)"
-	@echo "make bench     print per-backend training speed and peak memory"
+	@echo "make bench     training speed per backend, wasm roofline share, cost slopes, PyTorch ratios"
 	@echo "make kernel    register the tslab kernel for your own JupyterLab"
 	@echo "make example   run examples/train-tabular-dpo.ts as a user's script would"
 	@echo "make format    format src/, test/, scripts/, examples/ and notebook code cells (Prettier)"

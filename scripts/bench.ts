@@ -1,17 +1,27 @@
 /**
- * `make bench`: performance figures, printed, never asserted in tests.
+ * `make bench`: performance figures, printed, never asserted in tests. A list of sections:
  *
- * For each TensorFlow.js backend present, a child process runs the same fixed jobs and
- * reports steps per second and its peak memory (max resident set size), so the
- * backends are compared side by side without sharing a heap.
+ * 1. Steps per backend: for each TensorFlow.js backend present, a child process runs the
+ *    same fixed jobs and reports steps per second and its peak memory (max resident set
+ *    size), so the backends are compared side by side without sharing a heap.
+ * 2. Roofline (wasm): GFLOP/s of a large plain matrix product and of transposed ones.
+ * 3. Steps against the roofline (wasm): each step's rate, its matrix-product FLOPs
+ *    (counted from the shapes of every product it runs, forward and backward) and the
+ *    achieved fraction of the plain roofline.
+ * 4. Scaling (wasm): the DPO step's cost against batch and sequence length; log-log slopes.
+ * 5. PyTorch: the same steps in Debian's python3-torch (scripts/bench_torch.py), when it is
+ *    importable, and the project ÷ PyTorch ratios; skipped with a note otherwise.
  *
- * Usage: tsx scripts/bench.ts [--backend NAME] (one backend only, as a child does)
+ * Usage: tsx scripts/bench.ts [--only N,M] (sections by number)
+ *        tsx scripts/bench.ts --backend NAME | --detail  (what a child process runs)
  */
 import { spawnSync } from "node:child_process";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { availableBackends, initBackend } from "../src/tf/backend";
 import { Rng } from "../src/rng";
+import type { TorchSpec } from "../src/bench/training";
 
 interface JobResult { job: string; detail: string; stepsPerSecond: number }
 
@@ -62,7 +72,7 @@ function worldJobs(benchWorld: WorldBenchFn): JobResult[] {
 }
 type WorldBenchFn = typeof import("../src/bench/world").benchWorld;
 
-/** Extra jobs registered by the library's areas (world, trainers) once they exist. */
+/** Jobs registered by the library's areas (world, trainers). */
 async function extraJobs(rng: Rng): Promise<JobResult[]> {
   const out: JobResult[] = [];
   for (const mod of ["../src/bench/training", "../src/bench/world"]) {
@@ -78,7 +88,8 @@ async function extraJobs(rng: Rng): Promise<JobResult[]> {
   return out;
 }
 
-async function child(backend: string): Promise<void> {
+/** Child, section 1: the jobs on one backend. */
+async function backendChild(backend: string): Promise<void> {
   const info = await initBackend(backend);
   const rng = Rng.fromSeed(1);
   const results = [mlpJob(rng.fork("mlp"), 200), ...(await extraJobs(rng))];
@@ -86,22 +97,59 @@ async function child(backend: string): Promise<void> {
   process.stdout.write(JSON.stringify({ backend: info.name, results, peakMiB }) + "\n");
 }
 
-async function parent(): Promise<void> {
+/** What the wasm child of sections 2–4 reports. */
+interface Detail {
+  roofline: { plain: number; transposedA: number; transposedB: number };
+  steps: { name: string; detail: string; perSecond: number; mflop: number; products: number; transposed: number; torch?: TorchSpec }[];
+  scaling: Awaited<ReturnType<typeof import("../src/bench/training").dpoScaling>>;
+}
+
+/** Child, sections 2–4, on the wasm backend. */
+async function detailChild(): Promise<void> {
+  await initBackend("wasm");
+  const { matMulGflops, countMatMulFlops } = await import("../src/bench/roofline");
+  const { standardBenches, timeBench, dpoScaling } = await import("../src/bench/training");
+  const roofline = { plain: matMulGflops(512), transposedA: matMulGflops(512, true, false, 2), transposedB: matMulGflops(512, false, true, 2) };
+  const steps: Detail["steps"] = [];
+  for (const make of standardBenches()) {
+    const b = make();
+    b.run(); // warm-up (optimiser slots)
+    const f = countMatMulFlops(b.run);
+    b.dispose();
+    const r = timeBench(make);
+    steps.push({ ...r, mflop: f.flops / 1e6, products: f.products, transposed: f.transposed });
+  }
+  const out: Detail = { roofline, steps, scaling: dpoScaling() };
+  process.stdout.write(JSON.stringify(out) + "\n");
+}
+
+/** Runs this script as a child with `args`; its last stdout line parsed as JSON, or null. */
+function child<T>(args: string[], label: string): T | null {
+  const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...args], { encoding: "utf8", cwd: path.resolve(__dirname, ".."), maxBuffer: 1 << 26 });
+  if (r.status !== 0) {
+    process.stderr.write(`bench: ${label} failed:\n${r.stderr}\n`);
+    return null;
+  }
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as T;
+}
+
+const pad = (s: string, w: number) => s.padEnd(w);
+const num = (x: number, d = 1) => x.toFixed(d);
+
+interface Context { detail: Detail | null | undefined }
+
+/** Section 1. */
+async function stepsPerBackend(): Promise<void> {
   const backends = await availableBackends();
   const rows: { backend: string; results: JobResult[]; peakMiB: number }[] = [];
   for (const b of backends) {
     process.stderr.write(`bench: ${b}…\n`);
-    const r = spawnSync(process.execPath, [...process.execArgv, __filename, "--backend", b], { encoding: "utf8", cwd: path.resolve(__dirname, "..") });
-    if (r.status !== 0) {
-      process.stderr.write(`bench: ${b} failed:\n${r.stderr}\n`);
-      continue;
-    }
-    const last = r.stdout.trim().split("\n").pop()!;
-    rows.push(JSON.parse(last) as (typeof rows)[number]);
+    const r = child<(typeof rows)[number]>(["--backend", b], b);
+    if (r) rows.push(r);
   }
   const jobs = rows[0]?.results.map((j) => `${j.job} (${j.detail})`) ?? [];
   const w = Math.max(30, ...jobs.map((j) => j.length));
-  console.log(`\n${"job".padEnd(w)} ${rows.map((r) => r.backend.padStart(14)).join("")}`);
+  console.log(`${"job".padEnd(w)} ${rows.map((r) => r.backend.padStart(14)).join("")}`);
   jobs.forEach((j, i) => {
     console.log(`${j.padEnd(w)} ${rows.map((r) => `${r.results[i]!.stepsPerSecond.toFixed(1)}/s`.padStart(14)).join("")}`);
   });
@@ -110,8 +158,106 @@ async function parent(): Promise<void> {
   if (missing.length) console.log(`(not installed here: ${missing.join(", ")})`);
 }
 
-const i = process.argv.indexOf("--backend");
-(i >= 0 ? child(process.argv[i + 1] ?? "") : parent()).catch((e: unknown) => {
+/** Runs the wasm detail child once for sections 2–5. */
+function detail(ctx: Context): Detail | null {
+  if (ctx.detail === undefined) {
+    process.stderr.write("bench: wasm detail (roofline, FLOPs, scaling)…\n");
+    ctx.detail = child<Detail>(["--detail"], "wasm detail");
+  }
+  return ctx.detail;
+}
+
+/** Section 2. */
+function roofline(ctx: Context): void {
+  const d = detail(ctx);
+  if (!d) return void console.log("(wasm backend not available)");
+  console.log(`512 × 512 × 512 products, best of 5 rounds (2n³ FLOPs each):`);
+  console.log(`  plain                ${num(d.roofline.plain)} GFLOP/s   ← the roofline below`);
+  console.log(`  first input transposed  ${num(d.roofline.transposedA)} GFLOP/s`);
+  console.log(`  second input transposed ${num(d.roofline.transposedB)} GFLOP/s`);
+}
+
+/** Section 3. */
+function stepsVsRoofline(ctx: Context): void {
+  const d = detail(ctx);
+  if (!d) return;
+  const w = Math.max(...d.steps.map((s) => `${s.name} (${s.detail})`.length));
+  console.log(`${pad("step", w)}   steps/s  MFLOP/step  products (transposed)  GFLOP/s  of roofline`);
+  for (const s of d.steps) {
+    const g = (s.mflop * s.perSecond) / 1000;
+    console.log(`${pad(`${s.name} (${s.detail})`, w)} ${num(s.perSecond).padStart(9)} ${num(s.mflop, 2).padStart(11)} ${`${s.products} (${s.transposed})`.padStart(22)} ${num(g, 2).padStart(8)} ${`${num((100 * g) / d.roofline.plain)}%`.padStart(12)}`);
+  }
+  console.log("FLOPs: 2·batch·m·k·n of every matrix product one step runs (forward and backward), from the");
+  console.log("shapes seen by the BatchMatMul kernel; elementwise work is not counted. Rates: median of 5 rounds of CPU time.");
+}
+
+/** Section 4. */
+function scaling(ctx: Context): void {
+  const d = detail(ctx);
+  if (!d) return;
+  const s = d.scaling;
+  const ms = (x: number) => `${(1000 * x).toFixed(2)} ms`;
+  console.log(`DPO step, sequences of exactly the given length (median of 3 rounds):`);
+  console.log(`  batch (pairs, length 10): ${s.batch.map((p) => `${p.batch}: ${ms(p.seconds)}`).join("  ")}   log-log slope ${num(s.batchSlope, 2)}`);
+  console.log(`  length (batch 64):        ${s.length.map((p) => `${p.length}: ${ms(p.seconds)}`).join("  ")}   log-log slope ${num(s.lengthSlope, 2)}`);
+  console.log(`  (slope 1 = cost linear in the work; fixed per-step overhead pulls it below 1 at small sizes)`);
+}
+
+/** Section 5. */
+function pytorch(ctx: Context): void {
+  // Debian's package installs into /usr/bin/python3, which another python3 on PATH may shadow.
+  const candidates = [...new Set([process.env["PYTHON"], "python3", "/usr/bin/python3"].filter((p): p is string => !!p))];
+  const py = candidates.find((p) => spawnSync(p, ["-c", "import torch"], { encoding: "utf8" }).status === 0);
+  if (py === undefined) {
+    console.log(`skipped: PyTorch is not importable by ${candidates.join(", ")} (on Debian: apt-get install python3-torch).`);
+    return;
+  }
+  const d = detail(ctx);
+  if (!d) return;
+  const jobs = d.steps.filter((s) => s.torch).map((s) => ({ name: s.name, spec: s.torch }));
+  process.stderr.write("bench: PyTorch…\n");
+  const r = spawnSync(py, [path.join(__dirname, "bench_torch.py")], { input: JSON.stringify(jobs), encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) {
+    console.log(`PyTorch bench failed:\n${r.stderr}`);
+    return;
+  }
+  const t = JSON.parse(r.stdout.trim().split("\n").pop()!) as { torch: string; threads: number; blas: string; rates: Record<string, number> };
+  console.log(`PyTorch ${t.torch} on CPU, ${t.threads} thread (the wasm backend uses one), BLAS: ${t.blas}`);
+  const w = Math.max(...d.steps.map((s) => `${s.name} (${s.detail})`.length));
+  console.log(`${pad("step", w)}  project/s  PyTorch/s  project ÷ PyTorch`);
+  for (const s of d.steps) {
+    const p = t.rates[s.name];
+    if (p === undefined) continue;
+    console.log(`${pad(`${s.name} (${s.detail})`, w)} ${num(s.perSecond).padStart(10)} ${num(p).padStart(10)} ${`${num(s.perSecond / p, 2)}×`.padStart(18)}`);
+  }
+  console.log("Same shapes and computation, random data; PyTorch's features are built once outside the step.");
+}
+
+/** The sections, in print order. */
+const SECTIONS: { title: string; run: (ctx: Context) => void | Promise<void> }[] = [
+  { title: "Steps per second, per backend", run: stepsPerBackend },
+  { title: "The wasm backend's roofline", run: roofline },
+  { title: "Each step against the roofline (wasm)", run: stepsVsRoofline },
+  { title: "How the step cost scales (wasm)", run: scaling },
+  { title: "Against PyTorch", run: pytorch },
+];
+
+async function parent(only: number[] | null): Promise<void> {
+  const ctx: Context = { detail: undefined };
+  console.log(`make bench — ${new Date().toISOString().slice(0, 16)}Z, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}`);
+  console.log("Training-step rates and GFLOP/s are per second of the process's CPU time (steadier than wall time on a shared machine).");
+  for (const [i, s] of SECTIONS.entries()) {
+    if (only && !only.includes(i + 1)) continue;
+    console.log(`\n## ${i + 1}. ${s.title}\n`);
+    await s.run(ctx);
+  }
+}
+
+const argv = process.argv;
+const bi = argv.indexOf("--backend");
+const oi = argv.indexOf("--only");
+const main = bi >= 0 ? backendChild(argv[bi + 1] ?? "") : argv.includes("--detail") ? detailChild() : parent(oi >= 0 ? argv[oi + 1]!.split(",").map(Number) : null);
+main.catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../rng";
 import { glorotVariable, constantVariable } from "../tf/init";
+import { fastTanh } from "../tf/kernels";
 import { checkInteger } from "../validate";
 
 export class Mlp {
@@ -36,7 +37,7 @@ export class Mlp {
     let h: tf.Tensor2D = x;
     for (let i = 0; i < this.weights.length; i++) {
       h = tf.add(tf.matMul(h, this.weights[i]!), this.biases[i]!) as tf.Tensor2D;
-      if (i + 1 < this.weights.length) h = tf.tanh(h);
+      if (i + 1 < this.weights.length) h = fastTanh(h); // tanh as 2σ(2x) − 1 (src/tf/kernels.ts)
     }
     return h;
   }

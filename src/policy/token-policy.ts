@@ -16,6 +16,7 @@ import type { ContextSpace, SequenceSpace } from "../space";
 import { Mlp } from "./mlp";
 import { oneHot } from "./tabular";
 import { ConfigError } from "../errors";
+import { segmentSum } from "../tf/segment";
 
 /**
  * The real-token rows of an {@link EncodedBatch} (padding dropped), for forward passes that
@@ -180,16 +181,12 @@ export class TokenPolicy<C, S> {
   }
 
   /**
-   * Sequence log-probabilities [n] from packed rows (a per-sequence sum as one product
-   * with an n × rows indicator: no gather, so its gradient runs on every backend). For
-   * training batches; use `logProbsOf` for large evaluation sets. Call inside tidy.
+   * Sequence log-probabilities [n] from packed rows: a per-sequence sum in time linear in
+   * the number of rows ({@link segmentSum}; differentiable on every backend). For training
+   * batches; use `logProbsOf` for large evaluation sets. Call inside tidy.
    */
   packedSequenceLogProbs(p: PackedRows, n: number): tf.Tensor1D {
-    return tf.tidy(() => {
-      const seg = new Float32Array(n * p.rows);
-      for (let r = 0; r < p.rows; r++) seg[p.seq[r]! * p.rows + r] = 1;
-      return tf.reshape(tf.matMul(tf.tensor2d(seg, [n, p.rows]), tf.reshape(this.packedTokenLogProbs(p), [p.rows, 1])), [n]) as tf.Tensor1D;
-    });
+    return tf.tidy(() => segmentSum(this.packedTokenLogProbs(p), p.seq, n));
   }
 
   /** Plain-number log-probabilities: per sequence and per token. */
@@ -240,19 +237,31 @@ export class TokenPolicy<C, S> {
   /**
    * The policy as a plain-number table (context, position, state) → next-token probabilities.
    * All (context, position, state) combinations reachable from the initial state are
-   * evaluated in one forward pass; anything else (e.g. states after the end token, which the
-   * exact DP never visits) is computed on demand.
+   * evaluated in one forward pass and stored densely (one Float64Array, each row
+   * renormalised once in float64); a lookup is a context index, a per-position map from
+   * state key to row, and a view of that row (read-only). Contexts with the same features
+   * share rows. Anything else (a state the forward reachability misses, such as one after
+   * the end token, or a context with new features) is computed on demand and kept.
    */
-  policyTable(contexts: readonly C[]): (context: C, position: number, state: S) => number[] {
+  policyTable(contexts: readonly C[]): (context: C, position: number, state: S) => ArrayLike<number> {
     const sp = this.space;
-    // Reachable (position, state) pairs do not depend on the context.
-    const layers: S[][] = [];
+    const V = sp.vocabSize;
+    // Reachable (position, state) pairs do not depend on the context: R rows per context.
+    const rowOf: Map<string, number>[] = [];
+    const rowStates: S[] = [];
+    const rowPositions: number[] = [];
     let frontier = new Map<string, S>([[sp.key(sp.initialState()), sp.initialState()]]);
     for (let pos = 0; pos < sp.maxLen; pos++) {
-      layers.push([...frontier.values()]);
+      const index = new Map<string, number>();
+      for (const [k, s] of frontier) {
+        index.set(k, rowStates.length);
+        rowStates.push(s);
+        rowPositions.push(pos);
+      }
+      rowOf.push(index);
       const next = new Map<string, S>();
       for (const s of frontier.values()) {
-        for (let t = 0; t < sp.vocabSize; t++) {
+        for (let t = 0; t < V; t++) {
           if (t === sp.endToken) continue;
           const ns = sp.step(s, t);
           next.set(sp.key(ns), ns);
@@ -260,37 +269,71 @@ export class TokenPolicy<C, S> {
       }
       frontier = next;
     }
-    const rows: { context: C; position: number; state: S }[] = [];
-    for (const c of contexts) layers.forEach((states, pos) => states.forEach((state) => rows.push({ context: c, position: pos, state })));
-    // Lookups are the inner loop of every exact DP: index by context object, then
-    // position, then state key, and keep each row renormalised once (read-only).
-    const byContext = new Map<C, Map<string, number[]>[]>();
-    const byFeatures = new Map<string, Map<string, number[]>[]>();
-    const slotsFor = (c: C): Map<string, number[]>[] => {
-      let slots = byContext.get(c);
-      if (slots === undefined) {
-        const f = this.contextFeatures(c).join(",");
-        slots = byFeatures.get(f);
-        if (slots === undefined) {
-          slots = Array.from({ length: sp.maxLen }, () => new Map<string, number[]>());
-          byFeatures.set(f, slots);
-        }
-        byContext.set(c, slots);
+    const R = rowStates.length;
+    // One block of rows per distinct context feature vector.
+    const featureKey = new Map<C, string>();
+    const keyOf = (c: C): string => {
+      let k = featureKey.get(c);
+      if (k === undefined) {
+        k = this.contextFeatures(c).join(",");
+        featureKey.set(c, k);
       }
-      return slots;
+      return k;
     };
-    const probs = this.nextTokenProbs(rows);
-    rows.forEach((r, i) => slotsFor(r.context)[r.position]!.set(sp.key(r.state), renormalise(probs[i]!)));
-    return (c, pos, s) => {
-      const slot = slotsFor(c)[pos];
-      if (slot === undefined) throw new ConfigError("position", pos, `an integer in [0, ${sp.maxLen - 1}]`);
-      const k = sp.key(s);
-      let p = slot.get(k);
-      if (p === undefined) {
-        p = renormalise(this.nextTokenProbs([{ context: c, position: pos, state: s }])[0]!);
-        slot.set(k, p);
+    const blockOfKey = new Map<string, number>();
+    const blocks: C[] = [];
+    for (const c of contexts) {
+      const k = keyOf(c);
+      if (!blockOfKey.has(k)) {
+        blockOfKey.set(k, blocks.length);
+        blocks.push(c);
       }
-      return p;
+    }
+    // Inputs: the (state, position) part of a row is the same in every block; write it once.
+    const D = this.inputDim;
+    const cd = this.contextSpace.contextDim;
+    const sd = D - cd;
+    const rest = new Float32Array(R * sd);
+    for (let r = 0; r < R; r++) {
+      rest.set(sp.stateFeatures(rowStates[r]!), r * sd);
+      rest[r * sd + sp.stateDim + rowPositions[r]!] = 1;
+    }
+    const x = new Float32Array(blocks.length * R * D);
+    blocks.forEach((c, b) => {
+      const cf = this.contextFeatures(c);
+      for (let r = 0; r < R; r++) {
+        const o = (b * R + r) * D;
+        x.set(cf, o);
+        x.set(rest.subarray(r * sd, (r + 1) * sd), o + cd);
+      }
+    });
+    const table = new Float64Array(blocks.length * R * V);
+    if (blocks.length > 0) {
+      const p = tf.tidy(() => tf.softmax(this.net.apply(tf.tensor2d(x, [blocks.length * R, D]))));
+      const flat = p.dataSync();
+      p.dispose();
+      for (let o = 0; o < table.length; o += V) renormaliseInto(flat, o, V, table, o);
+    }
+    const extra = new Map<string, Float64Array>();
+    return (c, pos, s) => {
+      const index = rowOf[pos];
+      if (index === undefined) throw new ConfigError("position", pos, `an integer in [0, ${sp.maxLen - 1}]`);
+      const ck = keyOf(c);
+      const k = sp.key(s);
+      const b = blockOfKey.get(ck);
+      const r = index.get(k);
+      if (b !== undefined && r !== undefined) {
+        const o = (b * R + r) * V;
+        return table.subarray(o, o + V);
+      }
+      const ek = `${ck}|${pos}|${k}`;
+      let row = extra.get(ek);
+      if (row === undefined) {
+        row = new Float64Array(V);
+        renormaliseInto(this.nextTokenProbs([{ context: c, position: pos, state: s }])[0]!, 0, V, row, 0);
+        extra.set(ek, row);
+      }
+      return row;
     };
   }
 
@@ -299,9 +342,12 @@ export class TokenPolicy<C, S> {
   }
 }
 
-/** Float32 softmax rows can sum to 1 ± 1e-7; renormalise in float64 for exact DPs. */
-function renormalise(p: ArrayLike<number>): number[] {
+/**
+ * Float32 softmax rows can sum to 1 ± 1e-7; renormalise in float64 for exact DPs:
+ * out[at + k] = p[from + k] / Σ p[from..from+n).
+ */
+function renormaliseInto(p: ArrayLike<number>, from: number, n: number, out: Float64Array, at: number): void {
   let z = 0;
-  for (let i = 0; i < p.length; i++) z += p[i]!;
-  return Array.from(p, (x) => x / z);
+  for (let i = 0; i < n; i++) z += p[from + i]!;
+  for (let i = 0; i < n; i++) out[at + i] = p[from + i]! / z;
 }

@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "../errors";
+import { registerFastGradients } from "./kernels";
 
 /** Backend names as TensorFlow.js registers them. */
 export const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
@@ -37,7 +38,10 @@ export async function resetBackendChoice(): Promise<void> {
   chosen = undefined;
 }
 
-/** Switches to a named backend now, loading it if needed. Throws if it is not installed. */
+/**
+ * Switches to a named backend now, loading it if needed, and registers the library's
+ * faster gradients ({@link registerFastGradients}). Throws if it is not installed.
+ */
 export async function useBackend(name: BackendName): Promise<void> {
   if (!(await load(name))) {
     throw new ConfigError("RLHF_BACKEND", name, `an installed backend: ${(await availableBackends()).join(", ")}`);
@@ -45,6 +49,9 @@ export async function useBackend(name: BackendName): Promise<void> {
   const ok = await tf.setBackend(name);
   await tf.ready();
   if (!ok || tf.getBackend() !== name) throw new Error(`backend "${name}" failed to initialise`);
+  // The matrix-product gradient with plain products only (src/tf/kernels.ts); registered
+  // for every backend so that results do not depend on which one was chosen first.
+  registerFastGradients();
 }
 
 /** The backends that load on this machine, fastest first. */

@@ -177,6 +177,7 @@ describe("golden trajectories", () => {
       fs.writeFileSync(file, JSON.stringify({ note: "per-step loss of a fixed-seed run; regenerate with UPDATE_GOLDEN=1 and give the reason in the commit", values }, null, 1) + "\n");
     }
     const stored = JSON.parse(fs.readFileSync(file, "utf8")) as { values: number[] };
+    if (process.env["GOLDEN_REPORT"] === "1") console.log(`${name}: max relative deviation ${Math.max(...values.map((v, i) => Math.abs(v - stored.values[i]!) / Math.max(1, Math.abs(stored.values[i]!)))).toExponential(2)}`);
     expect(values.length).to.equal(stored.values.length);
     values.forEach((v, i) => expect(v, `${name} step ${i + 1}`).to.be.closeTo(stored.values[i]!, tol * Math.max(1, Math.abs(stored.values[i]!))));
   }
