@@ -163,7 +163,10 @@ function facetSpec(rows: PlotRow[], panels: readonly { title: string }[], column
       height: 130,
       layer: [
         { transform: [{ filter: "datum.series === 'rater-trained limit' || datum.series === 'oracle-trained limit'" }], mark: { type: "line", point: { size: 14 } }, encoding: { x: { field: "kl", type: "quantitative", title: "KL from the corpus (nats)" }, y: { field: "value", type: "quantitative", title: yTitle, scale: { zero: false } }, color: { field: "series", type: "nominal", title: null, scale: { domain: ["rater-trained limit", "oracle-trained limit", "base network", "DPO-trained network"], range: [RATER, ORACLE, "#888888", TRAINED] } } } },
-        { transform: [{ filter: "datum.series === 'base network' || datum.series === 'DPO-trained network'" }], mark: { type: "point", filled: true, size: 70, shape: "diamond" }, encoding: { x: { field: "kl", type: "quantitative" }, y: { field: "value", type: "quantitative" }, color: { field: "series", type: "nominal" } } },
+        // The trained network's points, only once there are some (an empty layer makes Vega warn).
+        ...(rows.some((r) => r.series === "DPO-trained network")
+          ? [{ transform: [{ filter: "datum.series === 'base network' || datum.series === 'DPO-trained network'" }], mark: { type: "point", filled: true, size: 70, shape: "diamond" }, encoding: { x: { field: "kl", type: "quantitative" }, y: { field: "value", type: "quantitative" }, color: { field: "series", type: "nominal" } } }]
+          : []),
         { mark: { type: "rule", strokeDash: [4, 3], color: "#555" }, encoding: { x: { aggregate: "max", field: "readKl", type: "quantitative" } } },
       ],
     },

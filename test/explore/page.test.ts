@@ -1,0 +1,238 @@
+/**
+ * The explorable report (reports/explore.html): its settings (defaults, URL-fragment round
+ * trip, validation), its exact model against notebook 03's incentive level, and the built
+ * page driven in headless Chromium from file:// — sliders moved, numbers read and compared
+ * with the Node library's for the same settings, training run, no request and no console
+ * error, a screenshot saved, bundle size and slider-release → redraw time printed.
+ */
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ConfigError } from "../../src/errors";
+import { createWorld, DEFAULT_WORLD_CONFIG, PRESETS, PRESET_NAMES, makeWorldConfig } from "../../src/world";
+import { ratersNotOutcomesBudget, runRatersNotOutcomesIncentive } from "../../src/claims/raters-not-outcomes";
+import {
+  checkSettings,
+  decodeSettings,
+  defaultSettings,
+  DEFAULT_SETTINGS,
+  encodeSettings,
+  ExploreEngine,
+  FIELDS,
+  fmt,
+  NUMERIC_KEYS,
+  settingsPopulation,
+  settingsWorldConfig,
+  type ExploreModel,
+  type ExploreSettings,
+} from "../../src/claims/explore";
+import { buildExplore } from "../../scripts/explore";
+import { ROOT } from "../helpers/run";
+
+/** Where this test writes the built page and its screenshot (kept after the run for a look). */
+const OUT = path.join(process.env["TEST_OUTPUT"] ?? path.join(ROOT, ".test-output"), "explore");
+
+describe("explore settings", () => {
+  it("defaults equal the notebooks' defaults: the default world and the typical population", () => {
+    expect(settingsWorldConfig(DEFAULT_SETTINGS)).to.deep.equal(makeWorldConfig());
+    expect(settingsPopulation(DEFAULT_SETTINGS)).to.deep.equal(PRESETS.typical.population);
+    expect(DEFAULT_SETTINGS.kl).to.equal(0.5);
+    expect(DEFAULT_SETTINGS.manoeuvreLength).to.equal(DEFAULT_WORLD_CONFIG.manoeuvreLength);
+    for (const p of PRESET_NAMES) expect(settingsPopulation(defaultSettings(p)), p).to.deep.equal(PRESETS[p].population);
+  });
+
+  it("moves a preset's ranges to the slider values, keeping the mean and staying inside the domain", () => {
+    const pop = settingsPopulation({ ...DEFAULT_SETTINGS, verify: 0.95, detect: 0.3 });
+    expect((pop.verify.lo + pop.verify.hi) / 2).to.be.closeTo(0.95, 1e-12);
+    expect(pop.verify.hi).to.be.at.most(1);
+    expect(pop.detect.hi - pop.detect.lo).to.be.closeTo(PRESETS.typical.population.detect.hi - PRESETS.typical.population.detect.lo, 1e-12);
+  });
+
+  it("round-trips through the URL fragment, writing only what differs from the preset", () => {
+    expect(encodeSettings(DEFAULT_SETTINGS)).to.equal("preset=typical");
+    expect(decodeSettings("")).to.deep.equal(DEFAULT_SETTINGS);
+    expect(decodeSettings("#preset=typical")).to.deep.equal(DEFAULT_SETTINGS);
+    const cases: ExploreSettings[] = [
+      { ...DEFAULT_SETTINGS, detect: 0.3, agreementShift: 1, kl: 0.75 },
+      { ...defaultSettings("careful"), manoeuvreLength: 2, visiblePayoff: 0, seed: 7 },
+      { ...defaultSettings("hurried"), rationality: 0.5, appeal: 0.825, trainBeta: 0.1, stepPenalty: 4.95 },
+    ];
+    for (const s of cases) {
+      const f = encodeSettings(s);
+      expect(decodeSettings("#" + f), f).to.deep.equal(s);
+    }
+    expect(encodeSettings(cases[0]!)).to.equal("preset=typical&syc=1&d=0.3&kl=0.75");
+    expect(decodeSettings("preset=careful")).to.deep.equal(defaultSettings("careful"));
+  });
+
+  it("rejects a bad link with a ConfigError naming the field, the value and the range", () => {
+    const bad: [string, RegExp][] = [
+      ["v=1.5", /explore v \(verification rate v\) = 1\.5; allowed: a number in \[0, 1\]/],
+      ["k=2.5", /explore k .* = 2\.5; allowed: an integer in \[1, 5\]/],
+      ["d=abc", /explore d .* = "abc"; allowed: a decimal number/],
+      ["d=", /a decimal number/],
+      ["kl=1e400", /explore kl .* = Infinity/],
+      ["preset=lazy", /explore preset = "lazy"; allowed: one of careful, typical, hurried/],
+      ["colour=red", /explore link colour = "red"; allowed: a known name/],
+      ["v=0.1&v=0.2", /one value per name/],
+      ["v", /name=value pairs/],
+    ];
+    for (const [f, re] of bad) {
+      expect(() => decodeSettings(f), f).to.throw(ConfigError, re);
+    }
+    expect(() => checkSettings({ ...DEFAULT_SETTINGS, rationality: 0 })).to.throw(ConfigError, /beta_r/);
+    expect(() => encodeSettings({ ...DEFAULT_SETTINGS, seed: 1.5 })).to.throw(ConfigError, /seed/);
+  });
+
+  it("describes every numeric field with a one-line meaning and a range that holds its default", () => {
+    for (const p of PRESET_NAMES)
+      for (const k of NUMERIC_KEYS) {
+        const f = FIELDS[k];
+        expect(f.meaning.length, k).to.be.greaterThan(10);
+        expect(f.meaning, k).not.to.contain("\n");
+        expect(defaultSettings(p)[k], `${p} ${k}`).to.be.within(f.min, f.max);
+      }
+  });
+});
+
+describe("explore model (exact, the library code of notebook 03)", function () {
+  this.timeout(10 * 60 * 1000);
+  let engine: ExploreEngine;
+  let model: ExploreModel;
+  before(() => {
+    engine = new ExploreEngine();
+    model = engine.compute(DEFAULT_SETTINGS);
+  });
+
+  it("reproduces notebook 03's exact read points at the defaults (rater and oracle at KL 0.5)", () => {
+    const budget = ratersNotOutcomesBudget("full", { ablations: [], verifyValues: [], curveBetas: [], agreementPairs: 1 });
+    const inc = runRatersNotOutcomesIncentive(createWorld(), budget);
+    for (const l of ["rater", "oracle"] as const) {
+      const row = inc.rows.find((r) => r.labeller === l && r.point === "read" && Math.abs(r.kl - 0.5) < 1e-3)!;
+      const m = model.read[l]!;
+      for (const k of ["sycophancyRate", "exaggerationRate", "fabricationRate", "honestErrorRate", "inflationGap", "overestimation", "underestimation", "trueUtility"] as const) {
+        expect(m[k], `${l} ${k}`).to.be.closeTo(row[k], 1e-4 * Math.max(1, Math.abs(row[k])));
+        expect(fmt(m[k]), `${l} ${k} as shown`).to.equal(fmt(row[k]));
+      }
+    }
+    for (const k of ["sycophancyRate", "fabricationRate", "inflationGap", "trueUtility"] as const) expect(model.base[k], k).to.be.closeTo(inc.base[k], 1e-12);
+    // The rater raises sycophancy and the inflation gap; the oracle lowers them (notebook 03's direction).
+    expect(model.read.rater!.sycophancyRate).to.be.greaterThan(model.base.sycophancyRate);
+    expect(model.read.oracle!.inflationGap).to.be.lessThan(model.base.inflationGap);
+    expect(model.boundary.dStar).to.be.closeTo(0.15 / 2.15, 1e-12);
+    expect(model.sentences.behaviour).to.contain("At KL 0.5 rater feedback changes fabrication by +");
+  });
+
+  it("gives the same numbers from its caches as from a fresh engine", () => {
+    const next = { ...DEFAULT_SETTINGS, agreementShift: 1, kl: 0.3 };
+    const cached = engine.compute(next);
+    const fresh = new ExploreEngine().compute(next);
+    expect(cached).to.deep.equal(fresh);
+    expect(cached.read.rater!.sycophancyRate).not.to.equal(model.read.rater!.sycophancyRate);
+  });
+});
+
+describe("explore page in headless Chromium (file://, offline)", function () {
+  this.timeout(20 * 60 * 1000);
+
+  it("redraws after slider moves with the Node library's numbers, trains, makes no request and logs no error", async function () {
+    const chromium = process.env["CHROMIUM"] ?? "/usr/bin/chromium";
+    if (!fs.existsSync(chromium)) {
+      // Under CI a missing browser is a failure: a green run must not hide an unchecked page.
+      if (process.env["CI"] === "true") throw new Error(`no Chromium at ${chromium} under CI=true (scripts/ensure-chromium.sh installs it as root on Debian)`);
+      console.warn(`      (skipped: no Chromium at ${chromium}; make test installs it on Debian as root)`);
+      this.skip();
+    }
+    const build = await buildExplore(OUT);
+    console.log(`      bundle: ${build.bytes} bytes, ${build.gzipBytes} gzipped (built in ${build.buildMs} ms) → ${build.file}`);
+    expect(build.bytes).to.be.greaterThan(100_000);
+
+    const { chromium: pw } = await import("playwright-core");
+    const browser = await pw.launch({
+      executablePath: chromium,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error") errors.push(m.text());
+      });
+      page.on("pageerror", (e) => errors.push(String(e)));
+      page.on("request", (r) => {
+        if (!/^(file|data|about|blob):/.test(r.url())) requests.push(r.url());
+      });
+      const renders = () => page.evaluate(() => Number(document.body.dataset["renders"] ?? 0));
+      const waitRender = async (after: number) => {
+        await page.waitForFunction((n) => Number(document.body.dataset["renders"] ?? 0) > n && document.body.dataset["busy"] === "0", after, { timeout: 5 * 60 * 1000 });
+        return page.evaluate(() => Number(document.body.dataset["redrawMs"]));
+      };
+      const t0 = Date.now();
+      await page.goto("file://" + build.file, { waitUntil: "load" });
+      const firstMs = await waitRender(0);
+      console.log(`      first draw (exact limits of rater and oracle computed in the page): ${firstMs} ms (${Date.now() - t0} ms from navigation)`);
+      expect(await page.locator("#backend").textContent()).to.equal("wasm");
+
+      // Move three sliders; each release redraws.
+      const moves: [string, string][] = [["detect", "0.3"], ["agreementShift", "1"], ["kl", "0.75"]];
+      const times: Record<string, number> = {};
+      for (const [key, value] of moves) {
+        const n = await renders();
+        await page.locator(`#in-${key}`).fill(value);
+        times[key] = await waitRender(n);
+      }
+      console.log(`      slider release → redrawn: ${Object.entries(times).map(([k, ms]) => `${k} ${ms} ms`).join(", ")}`);
+
+      // The URL fragment holds the settings; the shown numbers equal the Node library's for them.
+      const hash = await page.evaluate(() => location.hash);
+      const settings = decodeSettings(hash);
+      expect(settings).to.deep.equal({ ...DEFAULT_SETTINGS, detect: 0.3, agreementShift: 1, kl: 0.75 });
+      const node = new ExploreEngine().compute(settings);
+      const shown = await page.$$eval("#values td[data-policy]", (tds) => tds.map((td) => ({ policy: td.getAttribute("data-policy")!, metric: td.getAttribute("data-metric")!, text: td.textContent ?? "" })));
+      const expected = (policy: string, metric: string) => {
+        const m = policy === "corpus" ? node.base : policy === "rater" ? node.read.rater : node.read.oracle;
+        return fmt(m ? (m as Record<string, number>)[metric] : null);
+      };
+      expect(shown.length).to.be.greaterThan(25);
+      for (const s of shown) expect(s.text, `${s.policy} ${s.metric}`).to.equal(expected(s.policy, s.metric));
+      expect(await page.locator("#sentence-behaviour").textContent()).to.equal(node.sentences.behaviour);
+      expect(await page.locator("#sentence-gap").textContent()).to.equal(node.sentences.gap);
+      expect(await page.locator("#sentence-boundary").textContent()).to.equal(node.sentences.boundary);
+      expect(await page.locator("#chart-behaviour svg path[aria-roledescription='line mark']").count()).to.be.greaterThan(5);
+
+      // Train: the progress bar fills and the trained point appears beside the exact curves.
+      const tTrain = Date.now();
+      await page.locator("#train").click();
+      await page.waitForFunction(() => document.body.dataset["trained"] === "1", null, { timeout: 10 * 60 * 1000 });
+      await page.waitForFunction(() => document.body.dataset["busy"] === "0");
+      console.log(`      train (pretrain + label + DPO + exact evaluation, in the page): ${Date.now() - tTrain} ms`);
+      expect(await page.locator("#train-progress").evaluate((e) => (e as HTMLProgressElement).value)).to.equal(1);
+      const trainedKl = Number(await page.locator("#values td[data-policy='trained'][data-metric='kl']").textContent());
+      expect(trainedKl).to.be.greaterThan(0);
+      expect(await page.locator("#chart-behaviour svg path[aria-roledescription='point']").count()).to.be.greaterThan(0);
+      fs.mkdirSync(OUT, { recursive: true });
+      await page.screenshot({ path: path.join(OUT, "explore.png"), fullPage: true });
+
+      // A bad link is rejected with a message, and the defaults are shown; reset writes the defaults' fragment.
+      let n = await renders();
+      await page.evaluate(() => (location.hash = "#v=2"));
+      await waitRender(n);
+      expect(await page.locator("#error").textContent()).to.contain("explore v (verification rate v) = 2");
+      n = await renders();
+      await page.locator("#in-detect").fill("0.5");
+      await waitRender(n);
+      n = await renders();
+      await page.locator("#reset").click();
+      await waitRender(n);
+      expect(await page.evaluate(() => location.hash)).to.equal("#preset=typical");
+      expect(await page.locator("#in-detect").inputValue()).to.equal(String(DEFAULT_SETTINGS.detect));
+
+      expect(errors, "console errors").to.deep.equal([]);
+      expect(requests, "network requests").to.deep.equal([]);
+      console.log(`      screenshot: ${path.join(OUT, "explore.png")}`);
+    } finally {
+      await browser.close();
+    }
+  });
+});
