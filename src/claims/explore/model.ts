@@ -101,8 +101,11 @@ export interface ExploreModel {
   sentences: { behaviour: string; gap: string; boundary: string };
 }
 
-/** The β grid of the exact curves: notebook 03's (full mode). */
-export const EXPLORE_CURVE_BETAS: readonly number[] = RNO_BUDGETS.full.curveBetas;
+/**
+ * The β grid of the exact curves: six of the ten βs of notebook 03's grid (full mode),
+ * from about 2 nats down to nearly 0 at the default settings; the read point adds a seventh.
+ */
+export const EXPLORE_CURVE_BETAS: readonly number[] = [0.1, 0.2, 0.4, 0.8, 2, 4].filter((b) => RNO_BUDGETS.full.curveBetas.includes(b));
 
 /** Significant digits of every number the page shows (the reports' tables of notebook 03 use 3). */
 export const EXPLORE_DIGITS = 3;
@@ -127,18 +130,47 @@ interface LimitEntry {
 }
 
 /**
- * The β bracket of a read point: the two neighbouring βs of the curve grid whose KLs
- * straddle `kl` (KL falls as β grows), else the claim's own bracket beyond the grid's ends.
- * A narrower bracket only saves bisection steps; the tolerance is the claim's.
+ * The optimum whose KL to the reference is `kl` (relative tolerance of the claim's tilts,
+ * `RNO_TILT_OPTIONS`), or null when the reward cannot pull that far. Between two βs of the
+ * curve grid whose KLs straddle `kl` (KL falls as β grows), log KL is nearly linear in
+ * log β, so regula falsi on that line (Illinois variant) needs a few exact tilts where the
+ * claim's bisection (`tiltAtKl`) needs about twenty. Outside the grid it is `tiltAtKl`.
  */
-function bracket(e: LimitEntry, kl: number): [number, number] {
-  const [lo0, hi0] = RNO_TILT_OPTIONS.betaRange;
-  let lo = lo0, hi = hi0;
+function readPoint(world: World, ref: PolicyTable, e: LimitEntry, kl: number): { beta: number; dist: ExactDistribution } | null {
+  let lo: { beta: number; dist: ExactDistribution } | null = null; // KL ≥ target
+  let hi: { beta: number; dist: ExactDistribution } | null = null; // KL < target
   for (const c of e.curve) {
-    if (c.dist.kl >= kl) lo = Math.max(lo, c.beta);
-    else hi = Math.min(hi, c.beta);
+    if (c.dist.kl >= kl && (lo === null || c.beta > lo.beta)) lo = c;
+    if (c.dist.kl < kl && (hi === null || c.beta < hi.beta)) hi = c;
   }
-  return lo < hi ? [lo, hi] : [lo0, hi0];
+  if (lo === null || hi === null || !(lo.beta < hi.beta)) {
+    const t = tiltAtKl(world, ref, e.limit.reward, kl, RNO_TILT_OPTIONS);
+    return t ? { beta: t.beta, dist: t.dist } : null;
+  }
+  const tol = RNO_TILT_OPTIONS.tolerance;
+  const f = (d: ExactDistribution) => Math.log(d.kl / kl);
+  let a = { x: Math.log(lo.beta), y: f(lo.dist), p: lo }, b = { x: Math.log(hi.beta), y: f(hi.dist), p: hi };
+  let side = 0;
+  let best = Math.abs(a.y) < Math.abs(b.y) ? a.p : b.p;
+  for (let iter = 0; iter < 60; iter++) {
+    const x = b.y === a.y ? (a.x + b.x) / 2 : a.x - (a.y * (b.x - a.x)) / (b.y - a.y);
+    const t = tiltAtBeta(world, ref, e.limit.reward, Math.exp(x));
+    const y = f(t.dist);
+    const p = { beta: t.beta, dist: t.dist };
+    if (Math.abs(t.kl - kl) <= tol * kl) return p;
+    if (Math.abs(t.kl - kl) < Math.abs(best.dist.kl - kl)) best = p;
+    if (y > 0) {
+      a = { x, y, p };
+      if (side === -1) b.y /= 2;
+      side = -1;
+    } else {
+      b = { x, y, p };
+      if (side === 1) a.y /= 2;
+      side = 1;
+    }
+    if (Math.abs(b.x - a.x) < 1e-12) break;
+  }
+  return best;
 }
 
 /** The noisy oracle as a claim-1 labeller. */
@@ -177,8 +209,7 @@ export class ExploreEngine {
       const rows: ExploreCurveRow[] = [...e.curveMetrics.rows];
       let r = e.reads.get(s.kl);
       if (r === undefined) {
-        const t = tiltAtKl(refWorld, ref, e.limit.reward, s.kl, { ...RNO_TILT_OPTIONS, betaRange: bracket(e, s.kl) });
-        r = t ? { beta: t.beta, dist: t.dist } : null;
+        r = readPoint(refWorld, ref, e, s.kl);
         e.reads.set(s.kl, r);
       }
       if (r) {
