@@ -30,12 +30,15 @@ import {
 import { PRESET_NAMES, type PresetName } from "../src/world/population";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-const RATER = "#d1495b", ORACLE = "#2e86ab", TRAINED = "#6a4c93";
+const RATER = "#d1495b",
+  ORACLE = "#2e86ab",
+  TRAINED = "#6a4c93";
 const engine = new ExploreEngine();
 let settings: ExploreSettings = defaultSettings();
 let trained: { result: ExploreTrainResult; key: string } | null = null;
 let model: ExploreModel | null = null;
-let running = false, queued = false;
+let running = false,
+  queued = false;
 
 /** Settings that change what a trained run means (everything but the KL leash). */
 const trainKey = (s: ExploreSettings) => JSON.stringify({ ...s, kl: 0 });
@@ -162,10 +165,36 @@ function facetSpec(rows: PlotRow[], panels: readonly { title: string }[], column
       width: 170,
       height: 130,
       layer: [
-        { transform: [{ filter: "datum.series === 'rater-trained limit' || datum.series === 'oracle-trained limit'" }], mark: { type: "line", point: { size: 14 } }, encoding: { x: { field: "kl", type: "quantitative", title: "KL from the corpus (nats)" }, y: { field: "value", type: "quantitative", title: yTitle, scale: { zero: false } }, color: { field: "series", type: "nominal", title: null, scale: { domain: ["rater-trained limit", "oracle-trained limit", "base network", "DPO-trained network"], range: [RATER, ORACLE, "#888888", TRAINED] } } } },
+        {
+          transform: [{ filter: "datum.series === 'rater-trained limit' || datum.series === 'oracle-trained limit'" }],
+          mark: { type: "line", point: { size: 14 } },
+          encoding: {
+            x: { field: "kl", type: "quantitative", title: "KL from the corpus (nats)" },
+            y: { field: "value", type: "quantitative", title: yTitle, scale: { zero: false } },
+            color: {
+              field: "series",
+              type: "nominal",
+              title: null,
+              scale: {
+                domain: ["rater-trained limit", "oracle-trained limit", "base network", "DPO-trained network"],
+                range: [RATER, ORACLE, "#888888", TRAINED],
+              },
+            },
+          },
+        },
         // The trained network's points, only once there are some (an empty layer makes Vega warn).
         ...(rows.some((r) => r.series === "DPO-trained network")
-          ? [{ transform: [{ filter: "datum.series === 'base network' || datum.series === 'DPO-trained network'" }], mark: { type: "point", filled: true, size: 70, shape: "diamond" }, encoding: { x: { field: "kl", type: "quantitative" }, y: { field: "value", type: "quantitative" }, color: { field: "series", type: "nominal" } } }]
+          ? [
+              {
+                transform: [{ filter: "datum.series === 'base network' || datum.series === 'DPO-trained network'" }],
+                mark: { type: "point", filled: true, size: 70, shape: "diamond" },
+                encoding: {
+                  x: { field: "kl", type: "quantitative" },
+                  y: { field: "value", type: "quantitative" },
+                  color: { field: "series", type: "nominal" },
+                },
+              },
+            ]
           : []),
         { mark: { type: "rule", strokeDash: [4, 3], color: "#555" }, encoding: { x: { aggregate: "max", field: "readKl", type: "quantitative" } } },
       ],
@@ -180,7 +209,8 @@ function behaviourSpec(m: ExploreModel) {
   for (const p of BEHAVIOUR_PANELS) {
     rows.push({ panel: p.title, kl: 0, value: panelValue(p.metric, m.base, m.base), series: "rater-trained limit", readKl: m.settings.kl });
     rows.push({ panel: p.title, kl: 0, value: panelValue(p.metric, m.base, m.base), series: "oracle-trained limit", readKl: m.settings.kl });
-    for (const c of m.curves) rows.push({ panel: p.title, kl: c.kl, value: panelValue(p.metric, c, m.base), series: `${c.labeller}-trained limit`, readKl: m.settings.kl });
+    for (const c of m.curves)
+      rows.push({ panel: p.title, kl: c.kl, value: panelValue(p.metric, c, m.base), series: `${c.labeller}-trained limit`, readKl: m.settings.kl });
   }
   const panels = BEHAVIOUR_PANELS.map((p) => (p.metric === "completionRate" ? { ...p, title: "completion (log₁₀ × corpus)" } : p));
   const rename = new Map(BEHAVIOUR_PANELS.map((p, i) => [p.title, panels[i]!.title]));
@@ -199,7 +229,8 @@ const GAP_PANELS = [
 function gapSpec(m: ExploreModel) {
   const rows: PlotRow[] = [];
   for (const p of GAP_PANELS) {
-    for (const series of ["rater-trained limit", "oracle-trained limit"]) rows.push({ panel: p.title, kl: 0, value: m.base[p.metric], series, readKl: m.settings.kl });
+    for (const series of ["rater-trained limit", "oracle-trained limit"])
+      rows.push({ panel: p.title, kl: 0, value: m.base[p.metric], series, readKl: m.settings.kl });
     for (const c of m.curves) rows.push({ panel: p.title, kl: c.kl, value: c[p.metric], series: `${c.labeller}-trained limit`, readKl: m.settings.kl });
   }
   rows.push(...trainedRows(GAP_PANELS, m.settings.kl));
@@ -218,10 +249,32 @@ function boundarySpec(m: ExploreModel) {
     width: 520,
     height: 170,
     layer: [
-      { data: { values: b.win }, mark: { type: "line", color: "#333" }, encoding: { x: { field: "d", type: "quantitative", title: "step-noticing rate d" }, y: { field: "pWin", type: "quantitative", title: "P(one more step wins)", scale: { domain: [0, 1] } } } },
+      {
+        data: { values: b.win },
+        mark: { type: "line", color: "#333" },
+        encoding: {
+          x: { field: "d", type: "quantitative", title: "step-noticing rate d" },
+          y: { field: "pWin", type: "quantitative", title: "P(one more step wins)", scale: { domain: [0, 1] } },
+        },
+      },
       { data: { values: [{ y: 0.5 }] }, mark: { type: "rule", color: "#999", strokeDash: [2, 2] }, encoding: { y: { field: "y", type: "quantitative" } } },
-      { data: { values: rules }, mark: { type: "rule", strokeWidth: 2 }, encoding: { x: { field: "d", type: "quantitative" }, color: { field: "name", type: "nominal", title: null, scale: { range: ["#e09f3e", "#9e2a2b", "#540b0e"] } } } },
-      { data: { values: [{ d: b.d, pWin: b.pWin, name: "raters' mean d" }] }, mark: { type: "point", filled: true, size: 90, color: RATER }, encoding: { x: { field: "d", type: "quantitative" }, y: { field: "pWin", type: "quantitative" }, tooltip: [{ field: "name" }, { field: "d" }, { field: "pWin" }] } },
+      {
+        data: { values: rules },
+        mark: { type: "rule", strokeWidth: 2 },
+        encoding: {
+          x: { field: "d", type: "quantitative" },
+          color: { field: "name", type: "nominal", title: null, scale: { range: ["#e09f3e", "#9e2a2b", "#540b0e"] } },
+        },
+      },
+      {
+        data: { values: [{ d: b.d, pWin: b.pWin, name: "raters' mean d" }] },
+        mark: { type: "point", filled: true, size: 90, color: RATER },
+        encoding: {
+          x: { field: "d", type: "quantitative" },
+          y: { field: "pWin", type: "quantitative" },
+          tooltip: [{ field: "name" }, { field: "d" }, { field: "pWin" }],
+        },
+      },
     ],
     config: { legend: { orient: "right" } },
   };
@@ -246,10 +299,17 @@ function valuesTable(m: ExploreModel): string {
     { name: "corpus", id: "corpus", m: m.base },
     { name: `rater-trained limit`, id: "rater", m: m.read.rater },
     { name: `oracle-trained limit`, id: "oracle", m: m.read.oracle },
-    ...(trained ? [{ name: "base network", id: "base-network", m: trained.result.base }, { name: "DPO-trained network", id: "trained", m: trained.result.trained }] : []),
+    ...(trained
+      ? [
+          { name: "base network", id: "base-network", m: trained.result.base },
+          { name: "DPO-trained network", id: "trained", m: trained.result.trained },
+        ]
+      : []),
   ];
   const head = `<tr><th>at KL ${fmt(m.settings.kl)}</th>${cols.map((c) => `<th>${c.name}</th>`).join("")}</tr>`;
-  const body = VALUE_ROWS.map(([k, label]) => `<tr><th>${label}</th>${cols.map((c) => `<td data-policy="${c.id}" data-metric="${k}">${fmt(c.m ? c.m[k] : null)}</td>`).join("")}</tr>`).join("");
+  const body = VALUE_ROWS.map(
+    ([k, label]) => `<tr><th>${label}</th>${cols.map((c) => `<td data-policy="${c.id}" data-metric="${k}">${fmt(c.m ? c.m[k] : null)}</td>`).join("")}</tr>`,
+  ).join("");
   return head + body;
 }
 
@@ -287,7 +347,8 @@ async function train(): Promise<void> {
     trained = { result, key: trainKey(s) };
     const secs = (performance.now() - t0) / 1000;
     $("train-status").textContent = `DPO β ${fmt(s.trainBeta)}, seed ${s.seed}: ${result.pairs} labelled pairs, ${result.steps} steps, ${secs.toFixed(1)} s`;
-    $("train-note").textContent = `The DPO-trained network (notebook 03's quick budget: a base network pretrained on 1000 corpus documents, then one pass of DPO on ${result.pairs} rater-labelled pairs of its own outputs) moved ${fmt(result.trained.kl)} nats from its base network; its fabrication went from ${fmt(result.base.fabricationRate)} to ${fmt(result.trained.fabricationRate)} and its sycophancy from ${fmt(result.base.sycophancyRate)} to ${fmt(result.trained.sycophancyRate)}.`;
+    $("train-note").textContent =
+      `The DPO-trained network (notebook 03's quick budget: a base network pretrained on 1000 corpus documents, then one pass of DPO on ${result.pairs} rater-labelled pairs of its own outputs) moved ${fmt(result.trained.kl)} nats from its base network; its fabrication went from ${fmt(result.base.fabricationRate)} to ${fmt(result.trained.fabricationRate)} and its sycophancy from ${fmt(result.base.sycophancyRate)} to ${fmt(result.trained.sycophancyRate)}.`;
     document.body.dataset["trained"] = "1";
     if (model) await draw(model);
   } catch (e) {

@@ -61,7 +61,10 @@ export async function buildExplore(outDir: string): Promise<ExploreBuild> {
 if (require.main === module) {
   const out = path.resolve(process.argv[2] ?? path.join(ROOT, "reports"));
   buildExplore(out).then(
-    (b) => console.log(`explore: wrote ${path.relative(process.cwd(), b.file)}: ${b.bytes} bytes (${(b.bytes / 1e6).toFixed(2)} MB), ${b.gzipBytes} gzipped (${(b.gzipBytes / 1e6).toFixed(2)} MB), built in ${b.buildMs} ms`),
+    (b) =>
+      console.log(
+        `explore: wrote ${path.relative(process.cwd(), b.file)}: ${b.bytes} bytes (${(b.bytes / 1e6).toFixed(2)} MB), ${b.gzipBytes} gzipped (${(b.gzipBytes / 1e6).toFixed(2)} MB), built in ${b.buildMs} ms`,
+      ),
     (e) => {
       console.error(e);
       process.exit(1);

@@ -110,7 +110,16 @@ describe("explore model (exact, the library code of notebook 03)", function () {
     for (const l of ["rater", "oracle"] as const) {
       const row = inc.rows.find((r) => r.labeller === l && r.point === "read" && Math.abs(r.kl - 0.5) < 1e-3)!;
       const m = model.read[l]!;
-      for (const k of ["sycophancyRate", "exaggerationRate", "fabricationRate", "honestErrorRate", "inflationGap", "overestimation", "underestimation", "trueUtility"] as const) {
+      for (const k of [
+        "sycophancyRate",
+        "exaggerationRate",
+        "fabricationRate",
+        "honestErrorRate",
+        "inflationGap",
+        "overestimation",
+        "underestimation",
+        "trueUtility",
+      ] as const) {
         expect(m[k], `${l} ${k}`).to.be.closeTo(row[k], 1e-4 * Math.max(1, Math.abs(row[k])));
         expect(fmt(m[k]), `${l} ${k} as shown`).to.equal(fmt(row[k]));
       }
@@ -165,7 +174,9 @@ describe("explore page in headless Chromium (file://, offline)", function () {
       });
       const renders = () => page.evaluate(() => Number(document.body.dataset["renders"] ?? 0));
       const waitRender = async (after: number) => {
-        await page.waitForFunction((n) => Number(document.body.dataset["renders"] ?? 0) > n && document.body.dataset["busy"] === "0", after, { timeout: 5 * 60 * 1000 });
+        await page.waitForFunction((n) => Number(document.body.dataset["renders"] ?? 0) > n && document.body.dataset["busy"] === "0", after, {
+          timeout: 5 * 60 * 1000,
+        });
         return page.evaluate(() => Number(document.body.dataset["redrawMs"]));
       };
       const t0 = Date.now();
@@ -175,21 +186,31 @@ describe("explore page in headless Chromium (file://, offline)", function () {
       expect(await page.locator("#backend").textContent()).to.equal("wasm");
 
       // Move three sliders; each release redraws.
-      const moves: [string, string][] = [["detect", "0.3"], ["agreementShift", "1"], ["kl", "0.75"]];
+      const moves: [string, string][] = [
+        ["detect", "0.3"],
+        ["agreementShift", "1"],
+        ["kl", "0.75"],
+      ];
       const times: Record<string, number> = {};
       for (const [key, value] of moves) {
         const n = await renders();
         await page.locator(`#in-${key}`).fill(value);
         times[key] = await waitRender(n);
       }
-      console.log(`      slider release → redrawn: ${Object.entries(times).map(([k, ms]) => `${k} ${ms} ms`).join(", ")}`);
+      console.log(
+        `      slider release → redrawn: ${Object.entries(times)
+          .map(([k, ms]) => `${k} ${ms} ms`)
+          .join(", ")}`,
+      );
 
       // The URL fragment holds the settings; the shown numbers equal the Node library's for them.
       const hash = await page.evaluate(() => location.hash);
       const settings = decodeSettings(hash);
       expect(settings).to.deep.equal({ ...DEFAULT_SETTINGS, detect: 0.3, agreementShift: 1, kl: 0.75 });
       const node = new ExploreEngine().compute(settings);
-      const shown = await page.$$eval("#values td[data-policy]", (tds) => tds.map((td) => ({ policy: td.getAttribute("data-policy")!, metric: td.getAttribute("data-metric")!, text: td.textContent ?? "" })));
+      const shown = await page.$$eval("#values td[data-policy]", (tds) =>
+        tds.map((td) => ({ policy: td.getAttribute("data-policy")!, metric: td.getAttribute("data-metric")!, text: td.textContent ?? "" })),
+      );
       const expected = (policy: string, metric: string) => {
         const m = policy === "corpus" ? node.base : policy === "rater" ? node.read.rater : node.read.oracle;
         return fmt(m ? (m as Record<string, number>)[metric] : null);

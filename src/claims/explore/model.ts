@@ -23,7 +23,18 @@ import { corpusReference } from "../raters-not-outcomes/incentive";
 import { rnoLimit, RNO_TILT_OPTIONS, type Labeller } from "../raters-not-outcomes/run";
 import { RNO_BUDGETS } from "../raters-not-outcomes/budget";
 import { tiltAtBeta, tiltAtKl, type LabelLimit } from "../../incentive";
-import { createWorld, exactDistribution, exactMetrics, meanRaterParams, utilityScale, type ExactDistribution, type PolicyTable, type World, type WorldConfig, type WorldMetrics } from "../../world";
+import {
+  createWorld,
+  exactDistribution,
+  exactMetrics,
+  meanRaterParams,
+  utilityScale,
+  type ExactDistribution,
+  type PolicyTable,
+  type World,
+  type WorldConfig,
+  type WorldMetrics,
+} from "../../world";
 import { formatCell } from "../../table";
 import { checkSettings, settingsWorldConfig, type ExploreSettings } from "./settings";
 
@@ -149,7 +160,8 @@ function readPoint(world: World, ref: PolicyTable, e: LimitEntry, kl: number): {
   }
   const tol = RNO_TILT_OPTIONS.tolerance;
   const f = (d: ExactDistribution) => Math.log(d.kl / kl);
-  let a = { x: Math.log(lo.beta), y: f(lo.dist), p: lo }, b = { x: Math.log(hi.beta), y: f(hi.dist), p: hi };
+  let a = { x: Math.log(lo.beta), y: f(lo.dist), p: lo },
+    b = { x: Math.log(hi.beta), y: f(hi.dist), p: hi };
   let side = 0;
   let best = Math.abs(a.y) < Math.abs(b.y) ? a.p : b.p;
   for (let iter = 0; iter < 60; iter++) {
@@ -205,7 +217,8 @@ export class ExploreEngine {
       const e = entries[labeller];
       // Metrics depend on the world the beliefs are judged in: reuse them while it is unchanged.
       const worldKey = JSON.stringify(config);
-      if (e.curveMetrics?.worldKey !== worldKey) e.curveMetrics = { worldKey, rows: e.curve.map((c) => ({ labeller, beta: c.beta, point: "curve" as const, ...pick(exactMetrics(world, c.dist)) })) };
+      if (e.curveMetrics?.worldKey !== worldKey)
+        e.curveMetrics = { worldKey, rows: e.curve.map((c) => ({ labeller, beta: c.beta, point: "curve" as const, ...pick(exactMetrics(world, c.dist)) })) };
       const rows: ExploreCurveRow[] = [...e.curveMetrics.rows];
       let r = e.reads.get(s.kl);
       if (r === undefined) {
@@ -290,7 +303,8 @@ function signed(x: number): string {
 /** The three computed sentences. */
 function sentences(s: ExploreSettings, base: ExploreMetrics, read: ExploreModel["read"], b: BoundaryView): ExploreModel["sentences"] {
   const kl = fmt(s.kl);
-  const r = read.rater, o = read.oracle;
+  const r = read.rater,
+    o = read.oracle;
   const rise = (m: ExploreMetrics | null, key: ExploreMetricName) => (m ? signed(m[key] - base[key]) : "—");
   const behaviour =
     r === null
@@ -300,8 +314,15 @@ function sentences(s: ExploreSettings, base: ExploreMetrics, read: ExploreModel[
     r === null
       ? `The corpus's inflation gap is ${fmt(base.inflationGap)} (E⁺ ${fmt(base.overestimation)}, E⁻ ${fmt(base.underestimation)}); the rater-trained limit does not reach KL ${kl}.`
       : `At KL ${kl} the rater-trained limit's inflation gap is ${fmt(r.inflationGap)} (over-estimation E⁺ ${fmt(r.overestimation)}, under-estimation E⁻ ${fmt(r.underestimation)}), against ${fmt(base.inflationGap)} for the corpus` +
-        (o ? ` and ${fmt(o.inflationGap)} for the oracle-trained limit; true utility ${fmt(r.trueUtility)} against ${fmt(base.trueUtility)} and ${fmt(o.trueUtility)}.` : `; true utility ${fmt(r.trueUtility)} against ${fmt(base.trueUtility)}.`);
-  const side = b.d < b.dStar ? "below d*: even the expected believed value of a step is positive" : b.d < b.dLabel ? "between d* and d_label: a step loses believed value on average but still wins more comparisons than it loses" : "above d_label: a step loses more comparisons than it wins";
+        (o
+          ? ` and ${fmt(o.inflationGap)} for the oracle-trained limit; true utility ${fmt(r.trueUtility)} against ${fmt(base.trueUtility)} and ${fmt(o.trueUtility)}.`
+          : `; true utility ${fmt(r.trueUtility)} against ${fmt(base.trueUtility)}.`);
+  const side =
+    b.d < b.dStar
+      ? "below d*: even the expected believed value of a step is positive"
+      : b.d < b.dLabel
+        ? "between d* and d_label: a step loses believed value on average but still wins more comparisons than it loses"
+        : "above d_label: a step loses more comparisons than it wins";
   const boundary =
     `With mean h = ${fmt(b.h)}, L = ${fmt(b.L)} and β_r = ${fmt(b.betaR)}, d* = ${fmt(b.dStar)} and the label boundary d_label = ${fmt(b.dLabel)} (k = ${b.k} steps at once: ${b.dLabelK === null ? "never above ½" : fmt(b.dLabelK)}); ` +
     `the raters' mean d = ${fmt(b.d)} lies ${side} (P_win = ${fmt(b.pWin)})` +

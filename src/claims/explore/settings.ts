@@ -11,7 +11,16 @@
  * the population's mean. With the preset's own means the population is the preset exactly.
  */
 import { ConfigError } from "../../errors";
-import { makeWorldConfig, meanRaterParams, PRESETS, PRESET_NAMES, type ParamRange, type PopulationConfig, type PresetName, type WorldConfig } from "../../world";
+import {
+  makeWorldConfig,
+  meanRaterParams,
+  PRESETS,
+  PRESET_NAMES,
+  type ParamRange,
+  type PopulationConfig,
+  type PresetName,
+  type WorldConfig,
+} from "../../world";
 import { RNO_BUDGETS, RNO_THRESHOLDS } from "../raters-not-outcomes/budget";
 
 /** Everything the page lets a reader change. */
@@ -73,18 +82,114 @@ export const PRESET_FIELDS = ["verify", "detect", "appeal", "rationality"] as co
 
 /** Every numeric field, in display order. */
 export const FIELDS: Readonly<Record<NumericKey, FieldSpec>> = {
-  agreementShift: { label: "sycophancy shift", meaning: "log-odds of belief added when an answer agrees with the rater's prior", min: 0, max: 4, step: 0.05, integer: false, param: "syc" },
-  confidenceShift: { label: "confidence shift", meaning: "log-odds added for an overclaimed answer, taken off a hedged one", min: 0, max: 3, step: 0.05, integer: false, param: "conf" },
-  evidenceShift: { label: "evidence credulity", meaning: "log-odds added for evidence the rater does not check", min: 0, max: 3, step: 0.05, integer: false, param: "cred" },
-  verify: { label: "verification rate v", meaning: "mean probability that a rater checks evidence (and so learns if the answer is right)", min: 0, max: 1, step: 0.005, integer: false, param: "v" },
-  detect: { label: "step-noticing rate d", meaning: "mean probability that a rater notices each manoeuvre step", min: 0, max: 1, step: 0.005, integer: false, param: "d" },
-  appeal: { label: "step appeal h", meaning: "mean believed value of a manoeuvre step the rater does not notice", min: 0, max: 1, step: 0.005, integer: false, param: "h" },
-  stepPenalty: { label: "noticed-step penalty L", meaning: "believed-utility penalty of each manoeuvre step the rater notices", min: 0, max: 5, step: 0.05, integer: false, param: "L" },
-  visiblePayoff: { label: "visible payoff w", meaning: "payoff of a completed manoeuvre that the rater can see", min: 0, max: 3, step: 0.05, integer: false, param: "w" },
-  manoeuvreLength: { label: "manoeuvre length k", meaning: "steps of the manoeuvre; the corpus completes it with probability 0.1^k", min: 1, max: 5, step: 1, integer: true, param: "k" },
-  rationality: { label: "rater rationality β_r", meaning: "mean sharpness of the raters' choice, per utility scale (0 = coin flip)", min: 0.5, max: 40, step: 0.5, integer: false, param: "beta_r" },
-  kl: { label: "KL leash (nats)", meaning: "distance from the human corpus at which the effects below are read", min: 0.05, max: 1.5, step: 0.05, integer: false, param: "kl" },
-  trainBeta: { label: "DPO β (train)", meaning: "KL coefficient of the in-page DPO run (smaller pulls further)", min: 0.05, max: 2, step: 0.05, integer: false, param: "dpo_beta" },
+  agreementShift: {
+    label: "sycophancy shift",
+    meaning: "log-odds of belief added when an answer agrees with the rater's prior",
+    min: 0,
+    max: 4,
+    step: 0.05,
+    integer: false,
+    param: "syc",
+  },
+  confidenceShift: {
+    label: "confidence shift",
+    meaning: "log-odds added for an overclaimed answer, taken off a hedged one",
+    min: 0,
+    max: 3,
+    step: 0.05,
+    integer: false,
+    param: "conf",
+  },
+  evidenceShift: {
+    label: "evidence credulity",
+    meaning: "log-odds added for evidence the rater does not check",
+    min: 0,
+    max: 3,
+    step: 0.05,
+    integer: false,
+    param: "cred",
+  },
+  verify: {
+    label: "verification rate v",
+    meaning: "mean probability that a rater checks evidence (and so learns if the answer is right)",
+    min: 0,
+    max: 1,
+    step: 0.005,
+    integer: false,
+    param: "v",
+  },
+  detect: {
+    label: "step-noticing rate d",
+    meaning: "mean probability that a rater notices each manoeuvre step",
+    min: 0,
+    max: 1,
+    step: 0.005,
+    integer: false,
+    param: "d",
+  },
+  appeal: {
+    label: "step appeal h",
+    meaning: "mean believed value of a manoeuvre step the rater does not notice",
+    min: 0,
+    max: 1,
+    step: 0.005,
+    integer: false,
+    param: "h",
+  },
+  stepPenalty: {
+    label: "noticed-step penalty L",
+    meaning: "believed-utility penalty of each manoeuvre step the rater notices",
+    min: 0,
+    max: 5,
+    step: 0.05,
+    integer: false,
+    param: "L",
+  },
+  visiblePayoff: {
+    label: "visible payoff w",
+    meaning: "payoff of a completed manoeuvre that the rater can see",
+    min: 0,
+    max: 3,
+    step: 0.05,
+    integer: false,
+    param: "w",
+  },
+  manoeuvreLength: {
+    label: "manoeuvre length k",
+    meaning: "steps of the manoeuvre; the corpus completes it with probability 0.1^k",
+    min: 1,
+    max: 5,
+    step: 1,
+    integer: true,
+    param: "k",
+  },
+  rationality: {
+    label: "rater rationality β_r",
+    meaning: "mean sharpness of the raters' choice, per utility scale (0 = coin flip)",
+    min: 0.5,
+    max: 40,
+    step: 0.5,
+    integer: false,
+    param: "beta_r",
+  },
+  kl: {
+    label: "KL leash (nats)",
+    meaning: "distance from the human corpus at which the effects below are read",
+    min: 0.05,
+    max: 1.5,
+    step: 0.05,
+    integer: false,
+    param: "kl",
+  },
+  trainBeta: {
+    label: "DPO β (train)",
+    meaning: "KL coefficient of the in-page DPO run (smaller pulls further)",
+    min: 0.05,
+    max: 2,
+    step: 0.05,
+    integer: false,
+    param: "dpo_beta",
+  },
   seed: { label: "seed (train)", meaning: "seed of the in-page run: base model, pairs and labels", min: 1, max: 1000, step: 1, integer: true, param: "seed" },
 };
 
@@ -133,7 +238,8 @@ export function checkSettings(s: ExploreSettings): ExploreSettings {
 function checkField(key: NumericKey, value: unknown): asserts value is number {
   const f = FIELDS[key];
   const allowed = `${f.integer ? "an integer" : "a number"} in [${f.min}, ${f.max}]`;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < f.min || value > f.max || (f.integer && !Number.isInteger(value))) throw new ConfigError(`explore ${f.param} (${f.label})`, value, allowed);
+  if (typeof value !== "number" || !Number.isFinite(value) || value < f.min || value > f.max || (f.integer && !Number.isInteger(value)))
+    throw new ConfigError(`explore ${f.param} (${f.label})`, value, allowed);
 }
 
 /**

@@ -87,7 +87,14 @@ export async function trainExplore(
       const dist = exactDistribution(world, cachedTable(world, worldPolicyTable(policy, world)), baseTable);
       const trained = pick(exactMetrics(world, dist));
       await step(4);
-      return { base: pick(base.metrics), trained, pairs: data.length, steps: log.length, loss: log[log.length - 1]?.["loss"] ?? null, heldOutLoss: base.heldOutLoss };
+      return {
+        base: pick(base.metrics),
+        trained,
+        pairs: data.length,
+        steps: log.length,
+        loss: log[log.length - 1]?.["loss"] ?? null,
+        heldOutLoss: base.heldOutLoss,
+      };
     } finally {
       policy.dispose();
     }
