@@ -243,7 +243,7 @@ function boundarySpec(m: ExploreModel) {
     { d: b.dStar, name: "d* = h/(h+L)" },
     { d: b.dLabel, name: "d_label (one step)" },
     ...(b.dLabelK === null ? [] : [{ d: b.dLabelK, name: `k-step label boundary (k = ${b.k})` }]),
-  ];
+  ].filter((r) => Number.isFinite(r.d)); // none when h = L = 0
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     width: 520,

@@ -291,7 +291,8 @@ export function boundaryView(world: World): BoundaryView {
   const L = cfg.belief.noticedStepPenalty;
   const scale = utilityScale(cfg);
   const k = cfg.manoeuvreLength;
-  const b = closedBoundaries(world, rater, k);
+  // With h = L = 0 a step is worth nothing either way: no boundary exists (the closed forms need h + L > 0).
+  const b = h + L > 0 ? closedBoundaries(world, rater, k) : { dStar: NaN, dLabel: NaN, dLabelK: null };
   const win: WinRow[] = Array.from({ length: 101 }, (_, i) => ({ d: i / 100, pWin: labelWinProbability(i / 100, h, L, mean.rationality, scale) }));
   return { d: mean.detect, h, betaR: mean.rationality, L, k, ...b, pWin: labelWinProbability(mean.detect, h, L, mean.rationality, scale), win };
 }
@@ -317,15 +318,23 @@ function sentences(s: ExploreSettings, base: ExploreMetrics, read: ExploreModel[
         (o
           ? ` and ${fmt(o.inflationGap)} for the oracle-trained limit; true utility ${fmt(r.trueUtility)} against ${fmt(base.trueUtility)} and ${fmt(o.trueUtility)}.`
           : `; true utility ${fmt(r.trueUtility)} against ${fmt(base.trueUtility)}.`);
+  const completes = r
+    ? `; the rater-trained limit at KL ${kl} completes the manoeuvre ${fmt(r.completionRate / base.completionRate)}× as often as the corpus.`
+    : ".";
+  if (!Number.isFinite(b.dStar)) {
+    const boundary = `With h = 0 and L = 0 a manoeuvre step is worth nothing to the raters, noticed or not, so there is no boundary (P_win = ${fmt(b.pWin)})${completes}`;
+    return { behaviour, gap, boundary };
+  }
   const side =
     b.d < b.dStar
       ? "below d*: even the expected believed value of a step is positive"
       : b.d < b.dLabel
         ? "between d* and d_label: a step loses believed value on average but still wins more comparisons than it loses"
         : "above d_label: a step loses more comparisons than it wins";
+  const whole =
+    b.dLabelK === null ? "the whole manoeuvre loses its comparison at any d" : `for the whole ${b.k}-step manoeuvre against none: ${fmt(b.dLabelK)}`;
   const boundary =
-    `With mean h = ${fmt(b.h)}, L = ${fmt(b.L)} and β_r = ${fmt(b.betaR)}, d* = ${fmt(b.dStar)} and the label boundary d_label = ${fmt(b.dLabel)} (k = ${b.k} steps at once: ${b.dLabelK === null ? "never above ½" : fmt(b.dLabelK)}); ` +
-    `the raters' mean d = ${fmt(b.d)} lies ${side} (P_win = ${fmt(b.pWin)})` +
-    (r ? `, and the rater-trained limit at KL ${kl} completes the manoeuvre ${fmt(r.completionRate / base.completionRate)}× as often as the corpus.` : ".");
+    `With mean h = ${fmt(b.h)}, L = ${fmt(b.L)} and β_r = ${fmt(b.betaR)}, d* = ${fmt(b.dStar)} and the label boundary d_label = ${fmt(b.dLabel)} (${whole}); ` +
+    `the raters' mean d = ${fmt(b.d)} lies ${side} (P_win = ${fmt(b.pWin)})${completes}`;
   return { behaviour, gap, boundary };
 }
