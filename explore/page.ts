@@ -162,8 +162,8 @@ function facetSpec(rows: PlotRow[], panels: readonly { title: string }[], column
     facet: { field: "panel", type: "nominal", title: null, sort: panels.map((p) => p.title), header: { labelFontSize: 12, labelFontWeight: "bold" } },
     columns,
     spec: {
-      width: 170,
-      height: 130,
+      width: 150,
+      height: 120,
       layer: [
         {
           transform: [{ filter: "datum.series === 'rater-trained limit' || datum.series === 'oracle-trained limit'" }],
@@ -344,6 +344,11 @@ async function train(): Promise<void> {
       },
       () => new Promise((r) => setTimeout(r, 20)),
     );
+    if (trainKey(settings) !== trainKey(s)) {
+      // The controls moved while it trained: its point belongs to settings no longer shown.
+      $("train-status").textContent = "the settings changed during training; train again to see a point for these";
+      return;
+    }
     trained = { result, key: trainKey(s) };
     const secs = (performance.now() - t0) / 1000;
     $("train-status").textContent = `DPO β ${fmt(s.trainBeta)}, seed ${s.seed}: ${result.pairs} labelled pairs, ${result.steps} steps, ${secs.toFixed(1)} s`;

@@ -26,6 +26,7 @@ import {
   type ExploreModel,
   type ExploreSettings,
 } from "../../src/claims/explore";
+import type { Browser } from "playwright-core";
 import { buildExplore } from "../../scripts/explore";
 import { ROOT } from "../helpers/run";
 
@@ -141,10 +142,119 @@ describe("explore model (exact, the library code of notebook 03)", function () {
   });
 });
 
-describe("explore page in headless Chromium (file://, offline)", function () {
+/**
+ * Drives the built page in one browser: load from file://, the backend, three slider moves
+ * (each release waited for and timed), the numbers against the Node library's, training, a
+ * bad link, reset; no request and no console error; a screenshot named after the browser.
+ */
+async function drivePage(browser: Browser, file: string, name: string): Promise<void> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("request", (r) => {
+    if (!/^(file|data|about|blob):/.test(r.url())) requests.push(r.url());
+  });
+  const renders = () => page.evaluate(() => Number(document.body.dataset["renders"] ?? 0));
+  const waitRender = async (after: number) => {
+    await page.waitForFunction((n) => Number(document.body.dataset["renders"] ?? 0) > n && document.body.dataset["busy"] === "0", after, {
+      timeout: 5 * 60 * 1000,
+    });
+    return page.evaluate(() => Number(document.body.dataset["redrawMs"]));
+  };
+  const t0 = Date.now();
+  await page.goto("file://" + file, { waitUntil: "load" });
+  const firstMs = await waitRender(0);
+  console.log(`      [${name}] first draw (exact limits of rater and oracle computed in the page): ${firstMs} ms (${Date.now() - t0} ms from navigation)`);
+  expect(await page.locator("#backend").textContent()).to.equal("wasm");
+
+  // Move three sliders; each release redraws.
+  const moves: [string, string][] = [
+    ["detect", "0.3"],
+    ["agreementShift", "1"],
+    ["kl", "0.75"],
+  ];
+  const times: Record<string, number> = {};
+  for (const [key, value] of moves) {
+    const n = await renders();
+    await page.locator(`#in-${key}`).fill(value);
+    times[key] = await waitRender(n);
+  }
+  console.log(
+    `      slider release → redrawn: ${Object.entries(times)
+      .map(([k, ms]) => `${k} ${ms} ms`)
+      .join(", ")}`,
+  );
+
+  // The URL fragment holds the settings; the shown numbers equal the Node library's for them.
+  const hash = await page.evaluate(() => location.hash);
+  const settings = decodeSettings(hash);
+  expect(settings).to.deep.equal({ ...DEFAULT_SETTINGS, detect: 0.3, agreementShift: 1, kl: 0.75 });
+  const node = new ExploreEngine().compute(settings);
+  const shown = await page.$$eval("#values td[data-policy]", (tds) =>
+    tds.map((td) => ({ policy: td.getAttribute("data-policy")!, metric: td.getAttribute("data-metric")!, text: td.textContent ?? "" })),
+  );
+  const expected = (policy: string, metric: string) => {
+    const m = policy === "corpus" ? node.base : policy === "rater" ? node.read.rater : node.read.oracle;
+    return fmt(m ? (m as Record<string, number>)[metric] : null);
+  };
+  expect(shown.length).to.be.greaterThan(25);
+  for (const s of shown) expect(s.text, `${s.policy} ${s.metric}`).to.equal(expected(s.policy, s.metric));
+  expect(await page.locator("#sentence-behaviour").textContent()).to.equal(node.sentences.behaviour);
+  expect(await page.locator("#sentence-gap").textContent()).to.equal(node.sentences.gap);
+  expect(await page.locator("#sentence-boundary").textContent()).to.equal(node.sentences.boundary);
+  expect(await page.locator("#chart-behaviour svg path[aria-roledescription='line mark']").count()).to.be.greaterThan(5);
+
+  // Train: the progress bar fills and the trained point appears beside the exact curves.
+  const tTrain = Date.now();
+  await page.locator("#train").click();
+  await page.waitForFunction(() => document.body.dataset["trained"] === "1", null, { timeout: 10 * 60 * 1000 });
+  await page.waitForFunction(() => document.body.dataset["busy"] === "0");
+  console.log(`      [${name}] train (pretrain + label + DPO + exact evaluation, in the page): ${Date.now() - tTrain} ms`);
+  expect(await page.locator("#train-progress").evaluate((e) => (e as HTMLProgressElement).value)).to.equal(1);
+  const trainedKl = Number(await page.locator("#values td[data-policy='trained'][data-metric='kl']").textContent());
+  expect(trainedKl).to.be.greaterThan(0);
+  expect(await page.locator("#chart-behaviour svg path[aria-roledescription='point']").count()).to.be.greaterThan(0);
+  fs.mkdirSync(OUT, { recursive: true });
+  await page.screenshot({ path: path.join(OUT, `explore-${name}.png`), fullPage: true });
+
+  // A bad link is rejected with a message, and the defaults are shown; reset writes the defaults' fragment.
+  let n = await renders();
+  await page.evaluate(() => (location.hash = "#v=2"));
+  await waitRender(n);
+  expect(await page.locator("#error").textContent()).to.contain("explore v (verification rate v) = 2");
+  n = await renders();
+  await page.locator("#in-detect").fill("0.5");
+  await waitRender(n);
+  n = await renders();
+  await page.locator("#reset").click();
+  await waitRender(n);
+  expect(await page.evaluate(() => location.hash)).to.equal("#preset=typical");
+  expect(Number(await page.locator("#in-detect").inputValue())).to.be.closeTo(DEFAULT_SETTINGS.detect, 1e-9);
+
+  expect(errors, "console errors").to.deep.equal([]);
+  expect(requests, "network requests").to.deep.equal([]);
+  console.log(`      [${name}] screenshot: ${path.join(OUT, `explore-${name}.png`)}`);
+}
+
+/** Builds the page once for the browser tests. */
+let built: Awaited<ReturnType<typeof buildExplore>> | null = null;
+async function buildOnce() {
+  if (!built) {
+    built = await buildExplore(OUT);
+    console.log(`      bundle: ${built.bytes} bytes, ${built.gzipBytes} gzipped (built in ${built.buildMs} ms) → ${built.file}`);
+  }
+  expect(built.bytes).to.be.greaterThan(100_000);
+  return built;
+}
+
+describe("explore page in headless browsers (file://, offline)", function () {
   this.timeout(20 * 60 * 1000);
 
-  it("redraws after slider moves with the Node library's numbers, trains, makes no request and logs no error", async function () {
+  it("Chromium: redraws after slider moves with the Node library's numbers, trains, makes no request and logs no error", async function () {
     const chromium = process.env["CHROMIUM"] ?? "/usr/bin/chromium";
     if (!fs.existsSync(chromium)) {
       // Under CI a missing browser is a failure: a green run must not hide an unchecked page.
@@ -152,106 +262,32 @@ describe("explore page in headless Chromium (file://, offline)", function () {
       console.warn(`      (skipped: no Chromium at ${chromium}; make test installs it on Debian as root)`);
       this.skip();
     }
-    const build = await buildExplore(OUT);
-    console.log(`      bundle: ${build.bytes} bytes, ${build.gzipBytes} gzipped (built in ${build.buildMs} ms) → ${build.file}`);
-    expect(build.bytes).to.be.greaterThan(100_000);
-
+    const build = await buildOnce();
     const { chromium: pw } = await import("playwright-core");
     const browser = await pw.launch({
       executablePath: chromium,
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     });
     try {
-      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on("console", (m) => {
-        if (m.type() === "error") errors.push(m.text());
-      });
-      page.on("pageerror", (e) => errors.push(String(e)));
-      page.on("request", (r) => {
-        if (!/^(file|data|about|blob):/.test(r.url())) requests.push(r.url());
-      });
-      const renders = () => page.evaluate(() => Number(document.body.dataset["renders"] ?? 0));
-      const waitRender = async (after: number) => {
-        await page.waitForFunction((n) => Number(document.body.dataset["renders"] ?? 0) > n && document.body.dataset["busy"] === "0", after, {
-          timeout: 5 * 60 * 1000,
-        });
-        return page.evaluate(() => Number(document.body.dataset["redrawMs"]));
-      };
-      const t0 = Date.now();
-      await page.goto("file://" + build.file, { waitUntil: "load" });
-      const firstMs = await waitRender(0);
-      console.log(`      first draw (exact limits of rater and oracle computed in the page): ${firstMs} ms (${Date.now() - t0} ms from navigation)`);
-      expect(await page.locator("#backend").textContent()).to.equal("wasm");
+      await drivePage(browser, build.file, "chromium");
+    } finally {
+      await browser.close();
+    }
+  });
 
-      // Move three sliders; each release redraws.
-      const moves: [string, string][] = [
-        ["detect", "0.3"],
-        ["agreementShift", "1"],
-        ["kl", "0.75"],
-      ];
-      const times: Record<string, number> = {};
-      for (const [key, value] of moves) {
-        const n = await renders();
-        await page.locator(`#in-${key}`).fill(value);
-        times[key] = await waitRender(n);
-      }
-      console.log(
-        `      slider release → redrawn: ${Object.entries(times)
-          .map(([k, ms]) => `${k} ${ms} ms`)
-          .join(", ")}`,
-      );
-
-      // The URL fragment holds the settings; the shown numbers equal the Node library's for them.
-      const hash = await page.evaluate(() => location.hash);
-      const settings = decodeSettings(hash);
-      expect(settings).to.deep.equal({ ...DEFAULT_SETTINGS, detect: 0.3, agreementShift: 1, kl: 0.75 });
-      const node = new ExploreEngine().compute(settings);
-      const shown = await page.$$eval("#values td[data-policy]", (tds) =>
-        tds.map((td) => ({ policy: td.getAttribute("data-policy")!, metric: td.getAttribute("data-metric")!, text: td.textContent ?? "" })),
-      );
-      const expected = (policy: string, metric: string) => {
-        const m = policy === "corpus" ? node.base : policy === "rater" ? node.read.rater : node.read.oracle;
-        return fmt(m ? (m as Record<string, number>)[metric] : null);
-      };
-      expect(shown.length).to.be.greaterThan(25);
-      for (const s of shown) expect(s.text, `${s.policy} ${s.metric}`).to.equal(expected(s.policy, s.metric));
-      expect(await page.locator("#sentence-behaviour").textContent()).to.equal(node.sentences.behaviour);
-      expect(await page.locator("#sentence-gap").textContent()).to.equal(node.sentences.gap);
-      expect(await page.locator("#sentence-boundary").textContent()).to.equal(node.sentences.boundary);
-      expect(await page.locator("#chart-behaviour svg path[aria-roledescription='line mark']").count()).to.be.greaterThan(5);
-
-      // Train: the progress bar fills and the trained point appears beside the exact curves.
-      const tTrain = Date.now();
-      await page.locator("#train").click();
-      await page.waitForFunction(() => document.body.dataset["trained"] === "1", null, { timeout: 10 * 60 * 1000 });
-      await page.waitForFunction(() => document.body.dataset["busy"] === "0");
-      console.log(`      train (pretrain + label + DPO + exact evaluation, in the page): ${Date.now() - tTrain} ms`);
-      expect(await page.locator("#train-progress").evaluate((e) => (e as HTMLProgressElement).value)).to.equal(1);
-      const trainedKl = Number(await page.locator("#values td[data-policy='trained'][data-metric='kl']").textContent());
-      expect(trainedKl).to.be.greaterThan(0);
-      expect(await page.locator("#chart-behaviour svg path[aria-roledescription='point']").count()).to.be.greaterThan(0);
-      fs.mkdirSync(OUT, { recursive: true });
-      await page.screenshot({ path: path.join(OUT, "explore.png"), fullPage: true });
-
-      // A bad link is rejected with a message, and the defaults are shown; reset writes the defaults' fragment.
-      let n = await renders();
-      await page.evaluate(() => (location.hash = "#v=2"));
-      await waitRender(n);
-      expect(await page.locator("#error").textContent()).to.contain("explore v (verification rate v) = 2");
-      n = await renders();
-      await page.locator("#in-detect").fill("0.5");
-      await waitRender(n);
-      n = await renders();
-      await page.locator("#reset").click();
-      await waitRender(n);
-      expect(await page.evaluate(() => location.hash)).to.equal("#preset=typical");
-      expect(Number(await page.locator("#in-detect").inputValue())).to.be.closeTo(DEFAULT_SETTINGS.detect, 1e-9);
-
-      expect(errors, "console errors").to.deep.equal([]);
-      expect(requests, "network requests").to.deep.equal([]);
-      console.log(`      screenshot: ${path.join(OUT, "explore.png")}`);
+  it("Firefox (when installed; driven over WebDriver BiDi): the same checks", async function () {
+    // Optional: `apt-get install firefox-esr` (make test does not install it). Debian's
+    // Firefox is driven through playwright-core's BiDi channel ("moz-firefox").
+    const firefox = process.env["FIREFOX"] ?? "/usr/bin/firefox-esr";
+    if (!fs.existsSync(firefox)) {
+      console.warn(`      (skipped: no Firefox at ${firefox}; apt-get install firefox-esr to run it)`);
+      this.skip();
+    }
+    const build = await buildOnce();
+    const { firefox: pw } = await import("playwright-core");
+    const browser = await pw.launch({ executablePath: firefox, channel: "moz-firefox", env: { ...process.env, HOME: process.env["HOME"] ?? "/root" } });
+    try {
+      await drivePage(browser, build.file, "firefox");
     } finally {
       await browser.close();
     }
