@@ -7,6 +7,7 @@
  */
 import { expect } from "chai";
 import * as fs from "node:fs";
+import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { ConfigError } from "../../src/errors";
 import { createWorld, DEFAULT_WORLD_CONFIG, PRESETS, PRESET_NAMES, makeWorldConfig } from "../../src/world";
@@ -142,6 +143,27 @@ describe("explore model (exact, the library code of notebook 03)", function () {
   });
 });
 
+/** What firefox-bidi.ts reports. */
+interface FirefoxRun {
+  backend: string;
+  firstMs: number;
+  times: Record<string, number>;
+  hash: string;
+  shown: { policy: string; metric: string; text: string }[];
+  sentences: string[];
+  lines: number;
+  trainMs: number;
+  trainedKl: string;
+  errors: string[];
+  requests: string[];
+}
+
+/** The value the page should show in the values table's cell (policy, metric), from a Node model. */
+function shownValue(node: ExploreModel, policy: string, metric: string): string {
+  const m = policy === "corpus" ? node.base : policy === "rater" ? node.read.rater : node.read.oracle;
+  return fmt(m ? (m as Record<string, number>)[metric] : null);
+}
+
 /**
  * Drives the built page in one browser: load from file://, the backend, three slider moves
  * (each release waited for and timed), the numbers against the Node library's, training, a
@@ -197,12 +219,8 @@ async function drivePage(browser: Browser, file: string, name: string): Promise<
   const shown = await page.$$eval("#values td[data-policy]", (tds) =>
     tds.map((td) => ({ policy: td.getAttribute("data-policy")!, metric: td.getAttribute("data-metric")!, text: td.textContent ?? "" })),
   );
-  const expected = (policy: string, metric: string) => {
-    const m = policy === "corpus" ? node.base : policy === "rater" ? node.read.rater : node.read.oracle;
-    return fmt(m ? (m as Record<string, number>)[metric] : null);
-  };
   expect(shown.length).to.be.greaterThan(25);
-  for (const s of shown) expect(s.text, `${s.policy} ${s.metric}`).to.equal(expected(s.policy, s.metric));
+  for (const s of shown) expect(s.text, `${s.policy} ${s.metric}`).to.equal(shownValue(node, s.policy, s.metric));
   expect(await page.locator("#sentence-behaviour").textContent()).to.equal(node.sentences.behaviour);
   expect(await page.locator("#sentence-gap").textContent()).to.equal(node.sentences.gap);
   expect(await page.locator("#sentence-boundary").textContent()).to.equal(node.sentences.boundary);
@@ -275,21 +293,45 @@ describe("explore page in headless browsers (file://, offline)", function () {
     }
   });
 
-  it("Firefox (when installed; driven over WebDriver BiDi): the same checks", async function () {
-    // Optional: `apt-get install firefox-esr` (make test does not install it). Debian's
-    // Firefox is driven through playwright-core's BiDi channel ("moz-firefox").
+  it("Firefox (when installed; over WebDriver BiDi): the same numbers, training, no request, no console error", async function () {
+    // Optional: `apt-get install firefox-esr` (make test does not install it). playwright-core
+    // 1.65 needs BiDi commands Firefox ESR lacks, so a small BiDi client drives it
+    // (firefox-bidi.ts, in a child process: Node 20's WebSocket is behind a flag).
     const firefox = process.env["FIREFOX"] ?? "/usr/bin/firefox-esr";
     if (!fs.existsSync(firefox)) {
       console.warn(`      (skipped: no Firefox at ${firefox}; apt-get install firefox-esr to run it)`);
       this.skip();
     }
     const build = await buildOnce();
-    const { firefox: pw } = await import("playwright-core");
-    const browser = await pw.launch({ executablePath: firefox, channel: "moz-firefox", env: { ...process.env, HOME: process.env["HOME"] ?? "/root" } });
-    try {
-      await drivePage(browser, build.file, "firefox");
-    } finally {
-      await browser.close();
-    }
+    const shot = path.join(OUT, "explore-firefox.png");
+    const r = spawnSync(
+      process.execPath,
+      ["--experimental-websocket", "--no-warnings", "--require", "tsx/cjs", path.join(__dirname, "firefox-bidi.ts"), firefox, build.file, shot],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 15 * 60 * 1000,
+      },
+    );
+    expect(r.status, r.stderr).to.equal(0);
+    const seen = JSON.parse(r.stdout.trim().split("\n").pop()!) as FirefoxRun;
+    console.log(
+      `      [firefox] first draw ${seen.firstMs} ms; slider release → redrawn: ${Object.entries(seen.times)
+        .map(([k, ms]) => `${k} ${ms} ms`)
+        .join(", ")}; train ${seen.trainMs} ms`,
+    );
+    expect(seen.backend).to.equal("wasm");
+    const settings = decodeSettings(seen.hash);
+    expect(settings).to.deep.equal({ ...DEFAULT_SETTINGS, detect: 0.3, agreementShift: 1, kl: 0.75 });
+    const node = new ExploreEngine().compute(settings);
+    expect(seen.shown.length).to.be.greaterThan(25);
+    for (const c of seen.shown) expect(c.text, `${c.policy} ${c.metric}`).to.equal(shownValue(node, c.policy, c.metric));
+    expect(seen.sentences).to.deep.equal([node.sentences.behaviour, node.sentences.gap, node.sentences.boundary]);
+    expect(seen.lines).to.be.greaterThan(5);
+    expect(Number(seen.trainedKl)).to.be.greaterThan(0);
+    expect(seen.errors, "console errors").to.deep.equal([]);
+    expect(seen.requests, "network requests").to.deep.equal([]);
+    expect(fs.existsSync(shot)).to.equal(true);
+    console.log(`      [firefox] screenshot: ${shot}`);
   });
 });
