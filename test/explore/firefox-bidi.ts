@@ -100,14 +100,14 @@ async function main(): Promise<void> {
     };
     const waitRender = async (after: number) => {
       await waitFor(`Number(document.body.dataset.renders || 0) > ${after} && document.body.dataset.busy === "0"`);
-      return evaluate<number>("Number(document.body.dataset.redrawMs)");
+      return evaluate<string>("`${document.body.dataset.redrawMs} (${document.body.dataset.computeMs})`");
     };
     const t0 = Date.now();
     await send("browsingContext.navigate", { context, url: "file://" + file, wait: "complete" });
     const firstMs = await waitRender(0);
     const navMs = Date.now() - t0;
     const backend = await evaluate<string>('document.getElementById("backend").textContent');
-    const times: Record<string, number> = {};
+    const times: Record<string, string> = {};
     for (const [key, value] of [
       ["detect", "0.3"],
       ["agreementShift", "1"],
