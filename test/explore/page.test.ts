@@ -11,7 +11,9 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { ConfigError } from "../../src/errors";
 import { createWorld, DEFAULT_WORLD_CONFIG, PRESETS, PRESET_NAMES, makeWorldConfig } from "../../src/world";
-import { ratersNotOutcomesBudget, runRatersNotOutcomesIncentive } from "../../src/claims/raters-not-outcomes";
+import { ratersNotOutcomesBudget, runRatersNotOutcomesIncentive, runRatersNotOutcomesSeed } from "../../src/claims/raters-not-outcomes";
+import { Rng } from "../../src/rng";
+import { setupBackend } from "../helpers/backend";
 import {
   checkSettings,
   decodeSettings,
@@ -19,6 +21,8 @@ import {
   DEFAULT_SETTINGS,
   encodeSettings,
   ExploreEngine,
+  trainExplore,
+  TRAIN_PHASES,
   FIELDS,
   fmt,
   NUMERIC_KEYS,
@@ -140,6 +144,30 @@ describe("explore model (exact, the library code of notebook 03)", function () {
     const fresh = new ExploreEngine().compute(next);
     expect(cached).to.deep.equal(fresh);
     expect(cached.read.rater!.sycophancyRate).not.to.equal(model.read.rater!.sycophancyRate);
+  });
+});
+
+describe("explore train button (Node)", function () {
+  this.timeout(10 * 60 * 1000);
+  before(setupBackend);
+
+  it("reproduces notebook 03's quick-mode rater run of the same seed and β at the default settings", async () => {
+    const phases: string[] = [];
+    const fractions: number[] = [];
+    const run = await trainExplore(DEFAULT_SETTINGS, (f, phase) => (fractions.push(f), phases.push(phase)));
+    const budget = ratersNotOutcomesBudget("quick");
+    const rows = await runRatersNotOutcomesSeed(createWorld(), budget, Rng.fromSeed(DEFAULT_SETTINGS.seed), { side: false, shortfall: false });
+    const ref = rows.find((r) => r.method === "offline" && r.labeller === "rater" && r.beta === DEFAULT_SETTINGS.trainBeta)!;
+    const base = rows.find((r) => r.method === "base")!;
+    for (const k of ["kl", "sycophancyRate", "fabricationRate", "inflationGap", "trueUtility"] as const) {
+      expect(run.trained[k], k).to.be.closeTo(ref[k], 1e-9);
+      expect(run.base[k], `base ${k}`).to.be.closeTo(base[k], 1e-9);
+    }
+    expect(run.pairs).to.equal(ref.pairs);
+    expect(run.trained.kl).to.be.greaterThan(0);
+    expect(phases.slice(0, TRAIN_PHASES.length)).to.deep.equal([...TRAIN_PHASES]);
+    expect(fractions[fractions.length - 1]).to.equal(1);
+    expect(fractions).to.deep.equal([...fractions].sort((a, b) => a - b));
   });
 });
 
