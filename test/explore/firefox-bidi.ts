@@ -130,9 +130,12 @@ async function main(): Promise<void> {
     await waitFor(`document.body.dataset.trained === "1" && document.body.dataset.busy === "0"`, 10 * 60_000);
     const trainMs = Date.now() - tTrain;
     const trainedKl = await evaluate<string>(`document.querySelector("#values td[data-policy='trained'][data-metric='kl']").textContent`);
+    const trainedShown = await evaluate<{ metric: string; text: string }[]>(
+      `[...document.querySelectorAll("#values td[data-policy='trained']")].map((td) => ({ metric: td.dataset.metric, text: td.textContent }))`,
+    );
     const shot = (await send("browsingContext.captureScreenshot", { context, origin: "document" })) as { data: string };
     fs.writeFileSync(screenshot, Buffer.from(shot.data, "base64"));
-    console.log(JSON.stringify({ backend, firstMs, navMs, times, hash, shown, sentences, lines, trainMs, trainedKl, errors, requests }));
+    console.log(JSON.stringify({ backend, firstMs, navMs, times, hash, shown, sentences, lines, trainMs, trainedKl, trainedShown, errors, requests }));
     await send("session.end", {}).catch(() => {});
     ws.close();
   } finally {

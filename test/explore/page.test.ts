@@ -30,6 +30,7 @@ import {
   settingsWorldConfig,
   type ExploreModel,
   type ExploreSettings,
+  type ExploreTrainResult,
 } from "../../src/claims/explore";
 import type { Browser } from "playwright-core";
 import { buildExplore } from "../../scripts/explore";
@@ -171,6 +172,22 @@ describe("explore train button (Node)", function () {
   });
 });
 
+/** The Node run of the train button for some settings (computed once per settings). */
+const nodeRuns = new Map<string, Promise<ExploreTrainResult>>();
+
+/** The page's DPO-trained column equals the Node library's run for the same settings, as displayed (same code, same WebAssembly kernels). */
+async function expectTrainedLikeNode(settings: ExploreSettings, shown: { metric: string; text: string }[]): Promise<void> {
+  const key = JSON.stringify(settings);
+  if (!nodeRuns.has(key))
+    nodeRuns.set(
+      key,
+      setupBackend().then(() => trainExplore(settings)),
+    );
+  const run = await nodeRuns.get(key)!;
+  expect(shown.length).to.be.greaterThan(5);
+  for (const c of shown) expect(c.text, `trained ${c.metric}`).to.equal(fmt((run.trained as Record<string, number>)[c.metric]));
+}
+
 /** What firefox-bidi.ts reports. */
 interface FirefoxRun {
   backend: string;
@@ -182,6 +199,7 @@ interface FirefoxRun {
   lines: number;
   trainMs: number;
   trainedKl: string;
+  trainedShown: { metric: string; text: string }[];
   errors: string[];
   requests: string[];
 }
@@ -266,6 +284,10 @@ async function drivePage(browser: Browser, file: string, name: string): Promise<
   expect(await page.locator("#train-progress").evaluate((e) => (e as HTMLProgressElement).value)).to.equal(1);
   const trainedKl = Number(await page.locator("#values td[data-policy='trained'][data-metric='kl']").textContent());
   expect(trainedKl).to.be.greaterThan(0);
+  const trainedShown = await page.$$eval("#values td[data-policy='trained']", (tds) =>
+    tds.map((td) => ({ metric: td.getAttribute("data-metric")!, text: td.textContent ?? "" })),
+  );
+  await expectTrainedLikeNode(settings, trainedShown);
   expect(await page.locator("#chart-behaviour svg path[aria-roledescription='point']").count()).to.be.greaterThan(0);
   fs.mkdirSync(OUT, { recursive: true });
   await page.screenshot({ path: path.join(OUT, `explore-${name}.png`), fullPage: true });
@@ -360,6 +382,7 @@ describe("explore page in headless browsers (file://, offline)", function () {
     expect(seen.sentences).to.deep.equal([node.sentences.behaviour, node.sentences.gap, node.sentences.boundary]);
     expect(seen.lines).to.be.greaterThan(5);
     expect(Number(seen.trainedKl)).to.be.greaterThan(0);
+    await expectTrainedLikeNode(settings, seen.trainedShown);
     expect(seen.errors, "console errors").to.deep.equal([]);
     expect(seen.requests, "network requests").to.deep.equal([]);
     expect(fs.existsSync(shot)).to.equal(true);
