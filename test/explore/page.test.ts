@@ -140,11 +140,15 @@ describe("explore model (exact, the library code of notebook 03)", function () {
   });
 
   it("gives the same numbers from its caches as from a fresh engine", () => {
+    // A belief change (oracle kept), then a utility change (both limits, the reference kept).
     const next = { ...DEFAULT_SETTINGS, agreementShift: 1, kl: 0.3 };
     const cached = engine.compute(next);
-    const fresh = new ExploreEngine().compute(next);
-    expect(cached).to.deep.equal(fresh);
+    expect(cached).to.deep.equal(new ExploreEngine().compute(next));
     expect(cached.read.rater!.sycophancyRate).not.to.equal(model.read.rater!.sycophancyRate);
+    const paid = { ...next, visiblePayoff: 1 };
+    const cachedPaid = engine.compute(paid);
+    expect(cachedPaid).to.deep.equal(new ExploreEngine().compute(paid));
+    expect(cachedPaid.read.rater!.completionRate).not.to.equal(cached.read.rater!.completionRate);
   });
 });
 

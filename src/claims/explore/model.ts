@@ -3,9 +3,10 @@
  * incentive level (exact, no sampling) with the functions notebooks 03 and 07 use:
  *
  *   - the rater population's and the noisy oracle's label limits on human-corpus pairs
- *     (`rnoLimit`), their exact KL-regularised optima along notebook 03's β grid
- *     (`tiltAtBeta`) and at the chosen KL (`tiltAtKl` with the claim's options), and the
- *     behaviours of each optimum (`exactMetrics`): sycophancy, exaggeration, fabrication,
+ *     (`rnoLimit`), their exact KL-regularised optima at six βs of notebook 03's grid
+ *     (`tiltAtBeta`) and at the chosen KL (to the claim's tilt tolerance: regula falsi
+ *     between grid βs, `tiltAtKl` beyond them), and the behaviours of each optimum
+ *     (`exactMetrics`): sycophancy, exaggeration, fabrication,
  *     honest error, manoeuvre completion, the inflation gap and its two parts;
  *   - the manoeuvre boundaries of the raters' mean parameters (`closedBoundaries`: d*,
  *     the single-step and k-step label boundaries) and the single-step win probability
