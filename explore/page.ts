@@ -155,6 +155,11 @@ function trainedRows(panels: readonly { metric: string; title: string }[], kl: n
   ]);
 }
 
+/** As many facet columns as fit the plot area (each panel ≈ 220 px with its axis), at least 2. */
+function fitColumns(panels: number): number {
+  return Math.max(2, Math.min(panels, Math.floor(($("plots").clientWidth - 40) / 220)));
+}
+
 function facetSpec(rows: PlotRow[], panels: readonly { title: string }[], columns: number, yTitle: string) {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -199,7 +204,7 @@ function facetSpec(rows: PlotRow[], panels: readonly { title: string }[], column
         { mark: { type: "rule", strokeDash: [4, 3], color: "#555" }, encoding: { x: { aggregate: "max", field: "readKl", type: "quantitative" } } },
       ],
     },
-    resolve: { scale: { y: "independent" } },
+    resolve: { scale: { y: "independent" }, axis: { x: "independent" } },
     config: { legend: { orient: "top" } },
   };
 }
@@ -216,7 +221,7 @@ function behaviourSpec(m: ExploreModel) {
   const rename = new Map(BEHAVIOUR_PANELS.map((p, i) => [p.title, panels[i]!.title]));
   for (const r of rows) r.panel = rename.get(r.panel) ?? r.panel;
   rows.push(...trainedRows(panels, m.settings.kl));
-  return facetSpec(rows, panels, 5, "rate");
+  return facetSpec(rows, panels, fitColumns(panels.length), "rate");
 }
 
 const GAP_PANELS = [
@@ -234,7 +239,7 @@ function gapSpec(m: ExploreModel) {
     for (const c of m.curves) rows.push({ panel: p.title, kl: c.kl, value: c[p.metric], series: `${c.labeller}-trained limit`, readKl: m.settings.kl });
   }
   rows.push(...trainedRows(GAP_PANELS, m.settings.kl));
-  return facetSpec(rows, GAP_PANELS, 4, "utility units");
+  return facetSpec(rows, GAP_PANELS, fitColumns(GAP_PANELS.length), "utility units");
 }
 
 function boundarySpec(m: ExploreModel) {
