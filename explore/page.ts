@@ -101,7 +101,10 @@ function fromHash(): void {
 function update(next: ExploreSettings, writeHash = true): void {
   settings = next;
   showSettings(settings);
-  if (writeHash) history.replaceState(null, "", "#" + encodeSettings(settings));
+  if (writeHash) {
+    history.replaceState(null, "", "#" + encodeSettings(settings));
+    $("error").textContent = ""; // a rejected link's message no longer applies once the link is replaced
+  }
   if (trained && trained.key !== trainKey(settings)) trained = null;
   void redraw();
 }

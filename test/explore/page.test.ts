@@ -308,6 +308,7 @@ async function drivePage(browser: Browser, file: string, name: string): Promise<
   await page.locator("#reset").click();
   await waitRender(n);
   expect(await page.evaluate(() => location.hash)).to.equal("#preset=typical");
+  expect(await page.locator("#error").textContent()).to.equal("");
   expect(Number(await page.locator("#in-detect").inputValue())).to.be.closeTo(DEFAULT_SETTINGS.detect, 1e-9);
 
   expect(errors, "console errors").to.deep.equal([]);
