@@ -22,6 +22,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ledgerHtml, type ReportEntry } from "../src/node/ledger-page";
+import { buildExplore } from "./explore";
 import { readVerdicts } from "../src/node/artifacts";
 import { ensureLibraryBuilt } from "./build";
 
@@ -310,6 +311,11 @@ async function main(): Promise<void> {
     return false;
   });
   fs.writeFileSync(path.join(o.out, "index.html"), ledgerHtml(verdicts, entries));
+  // The explorable report (issue 15), linked from the ledger: one self-contained page, rebuilt every run (a few seconds; not after Ctrl-C).
+  if (!interrupted) {
+    const explore = await buildExplore(o.out);
+    console.log(`explore: ${path.relative(process.cwd(), explore.file)} (${(explore.bytes / 1e6).toFixed(2)} MB, ${(explore.gzipBytes / 1e6).toFixed(2)} MB gzipped)`);
+  }
 
   const total = (Date.now() - t0) / 1000;
   console.log("\nnotebook                         last run (s)  mode");

@@ -124,6 +124,10 @@ ${rows}
 <ul>
 ${list}
 </ul>
+<h2>Explore</h2>
+<p><a href="explore.html">explore.html</a>: move the raters' belief errors, how often they check evidence and notice
+manoeuvre steps, the visible payoff and the KL leash, and watch the incentive move — notebooks 03 and 07's exact
+incentive level recomputed in your browser (offline, one self-contained file), with a small DPO run to put beside it.</p>
 ${footer}
 </body></html>
 `;
