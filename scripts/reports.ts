@@ -24,7 +24,7 @@ import * as path from "node:path";
 import { ledgerHtml, type ReportEntry } from "../src/node/ledger-page";
 import { buildExplore } from "./explore";
 import { readVerdicts } from "../src/node/artifacts";
-import { ensureLibraryBuilt } from "./build";
+import { ensureLibraryBuilt, libraryHash } from "./build";
 
 const root = path.resolve(__dirname, "..");
 
@@ -311,10 +311,21 @@ async function main(): Promise<void> {
     return false;
   });
   fs.writeFileSync(path.join(o.out, "index.html"), ledgerHtml(verdicts, entries));
-  // The explorable report (issue 15), linked from the ledger: one self-contained page, rebuilt every run (a few seconds; not after Ctrl-C).
+  // The explorable report (issue 15), linked from the ledger: one self-contained page, rebuilt
+  // when the library, its own sources or the lockfile changed (a few seconds; not after Ctrl-C).
   if (!interrupted) {
-    const explore = await buildExplore(o.out);
-    console.log(`explore: ${path.relative(process.cwd(), explore.file)} (${(explore.bytes / 1e6).toFixed(2)} MB, ${(explore.gzipBytes / 1e6).toFixed(2)} MB gzipped)`);
+    const exploreHash = createHash("sha256").update(libraryHash());
+    for (const f of fs.readdirSync(path.join(root, "explore")).sort()) exploreHash.update(f + "\n").update(fs.readFileSync(path.join(root, "explore", f)));
+    exploreHash.update(fs.readFileSync(path.join(root, "scripts", "explore.ts")));
+    const key = exploreHash.digest("hex");
+    const keyFile = path.join(build, "explore.hash");
+    const page = path.join(o.out, "explore.html");
+    if (fs.existsSync(page) && fs.existsSync(keyFile) && fs.readFileSync(keyFile, "utf8") === key) console.log("explore: up to date, not rebuilt");
+    else {
+      const explore = await buildExplore(o.out);
+      fs.writeFileSync(keyFile, key);
+      console.log(`explore: ${path.relative(process.cwd(), explore.file)} (${(explore.bytes / 1e6).toFixed(2)} MB, ${(explore.gzipBytes / 1e6).toFixed(2)} MB gzipped)`);
+    }
   }
 
   const total = (Date.now() - t0) / 1000;
