@@ -11,6 +11,7 @@
  *   rl.claims.noPowerSeeking         notebook 07, claim 5
  *   rl.claims.reweighting            notebook 08, claim 6
  *   rl.claims.capabilitiesSources    notebook 09, claim 7
+ *   rl.claims.sweep                  the unit of a sweep (one DPO run on the world) and sweep specs (the CLI's `rlhf sweep`)
  */
 export * from "./registry";
 export * as kit from "./kit";
@@ -23,3 +24,4 @@ export * as complexityNeedsShaping from "./complexity-needs-shaping";
 export * as noPowerSeeking from "./no-power-seeking";
 export * as reweighting from "./reweighting";
 export * as capabilitiesSources from "./capabilities-sources";
+export * as sweep from "./sweep";

@@ -41,13 +41,13 @@ export interface PoolOptions {
 export interface Pool {
   /** Number of worker threads. */
   readonly workers: number;
-  /** Runs one job in a thread. */
-  run<R = unknown, P = unknown>(job: PoolJob<P>): Promise<R>;
+  /** Runs one job in a thread (`signal` aborts it: queued jobs are dropped, a running one's thread is stopped). */
+  run<R = unknown, P = unknown>(job: PoolJob<P>, signal?: AbortSignal): Promise<R>;
   /**
    * Runs every job (at most `workers` at a time) and returns results in job order.
    * `onResult` is called as each finishes (in completion order) with its index.
    */
-  map<R = unknown, P = unknown>(jobs: readonly PoolJob<P>[], onResult?: (result: R, index: number) => void): Promise<R[]>;
+  map<R = unknown, P = unknown>(jobs: readonly PoolJob<P>[], onResult?: (result: R, index: number) => void, signal?: AbortSignal): Promise<R[]>;
   /** Waits for running jobs and stops the threads. */
   close(): Promise<void>;
 }
@@ -84,14 +84,14 @@ export function createPool(options: PoolOptions = {}): Pool {
     ...(source ? { execArgv: ["--import", "tsx"] } : {}),
     ...(options.env ? { env: { ...process.env, ...options.env } as Record<string, string> } : {}),
   });
-  const run = <R, P>(job: PoolJob<P>): Promise<R> => piscina.run(job) as Promise<R>;
+  const run = <R, P>(job: PoolJob<P>, signal?: AbortSignal): Promise<R> => piscina.run(job, signal ? { signal } : {}) as Promise<R>;
   return {
     workers,
     run,
-    async map<R, P>(jobs: readonly PoolJob<P>[], onResult?: (result: R, index: number) => void): Promise<R[]> {
+    async map<R, P>(jobs: readonly PoolJob<P>[], onResult?: (result: R, index: number) => void, signal?: AbortSignal): Promise<R[]> {
       return Promise.all(
         jobs.map(async (job, i) => {
-          const r = await run<R, P>(job);
+          const r = await run<R, P>(job, signal);
           onResult?.(r, i);
           return r;
         }),
@@ -103,10 +103,11 @@ export function createPool(options: PoolOptions = {}): Pool {
   };
 }
 
-/** The same jobs one after another in this thread (the reference a pool run must equal). */
-export async function runSequential<R = unknown, P = unknown>(jobs: readonly PoolJob<P>[], onResult?: (result: R, index: number) => void): Promise<R[]> {
+/** The same jobs one after another in this thread (the reference a pool run must equal); `signal` stops before the next job. */
+export async function runSequential<R = unknown, P = unknown>(jobs: readonly PoolJob<P>[], onResult?: (result: R, index: number) => void, signal?: AbortSignal): Promise<R[]> {
   const out: R[] = [];
   for (let i = 0; i < jobs.length; i++) {
+    if (signal?.aborted) throw signal.reason ?? new Error("aborted");
     const job = jobs[i]!;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fn = (require(job.module) as Record<string, unknown>)[job.fn];
