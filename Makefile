@@ -60,6 +60,7 @@ typecheck: node_modules/.package-lock.json
 
 test: setup typecheck
 	@scripts/ensure-chromium.sh
+	@scripts/ensure-redis.sh
 	PYTHON="$$(cat $(PYTHON_FILE))" node_modules/.bin/mocha 'test/**/*.test.ts'
 
 # Prettier (pinned, .prettierrc.json) over src/, test/, scripts/, examples/ and notebook code cells.

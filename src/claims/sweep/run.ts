@@ -9,7 +9,7 @@
  *
  * One run → one row: its true and believed utility, every behaviour rate and the exact KL
  * to its base (all of `METRIC_NAMES`), the base model's same metrics (`base_…`), and, with
- * `proxy: true`, the labeller's proxy score (expected score under its exact label limit)
+ * `computeProxy: true`, the labeller's proxy score (expected score under its exact label limit)
  * with the shortfall from that limit's optimum at the run's KL.
  */
 import { ConfigError } from "../../errors";
