@@ -107,6 +107,8 @@ export function createPool(options: PoolOptions = {}): Pool {
 export async function runSequential<R = unknown, P = unknown>(jobs: readonly PoolJob<P>[], onResult?: (result: R, index: number) => void, signal?: AbortSignal): Promise<R[]> {
   const out: R[] = [];
   for (let i = 0; i < jobs.length; i++) {
+    // Yield to the event loop, so a signal handler (Ctrl-C) can run between jobs.
+    await new Promise((resolve) => setImmediate(resolve));
     if (signal?.aborted) throw signal.reason ?? new Error("aborted");
     const job = jobs[i]!;
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -167,7 +167,7 @@ function summaryMarkdown(summary: readonly Row[], by: readonly string[], metrics
   const head = [...by, "n", ...metrics];
   const lines = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`];
   for (const r of summary) {
-    const cells = [...by.map((b) => fmt(r[b])), fmt(r["n"]), ...metrics.map((m) => (r[m] === null ? "" : `${fmt(r[m])} [${fmt(r[`${m}_lo`])}, ${fmt(r[`${m}_hi`])}]`))];
+    const cells = [...by.map((b) => (r[b] === null || r[b] === undefined ? "" : String(r[b]))), fmt(r["n"]), ...metrics.map((m) => (r[m] === null ? "" : `${fmt(r[m])} [${fmt(r[`${m}_lo`])}, ${fmt(r[`${m}_hi`])}]`))];
     lines.push(`| ${cells.join(" | ")} |`);
   }
   return lines.join("\n") + "\n";
