@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { ConfigError } from "../errors";
 import { ENGINES, runSweep, type Engine } from "../node/sweep";
-import { DEFAULT_QUEUE, startQueueWorker } from "../node/queue";
+import type * as QueueModule from "../node/queue";
 import { defaultWorkers } from "../node/pool";
 import { readConfigFile } from "./config";
 import { runClaimCommand } from "./claim";
@@ -80,7 +80,7 @@ Writes verdict.json, parts.csv, parts.svg, results.json, config.json and rows/*.
     .argument("<spec>", "sweep spec file (YAML or JSON)")
     .option("--workers <n>", `worker threads on this machine (default: ${defaultWorkers()}, the machine's cores)`, integer("--workers", 1))
     .option("--queue <url>", "run through a BullMQ job queue on Redis (redis://host:port); start `rlhf worker` processes to take the runs")
-    .option("--queue-name <name>", "queue name", DEFAULT_QUEUE)
+    .option("--queue-name <name>", "queue name", "rlhf-sweep")
     .addOption(new Option("--engine <engine>", "sequential (this thread), pool (worker threads) or queue (implied by --queue)").choices([...ENGINES]))
     .option("--out <dir>", "output folder (default: runs/<spec name>)")
     .addHelpText(
@@ -124,7 +124,7 @@ A rerun skips runs already in <out>/runs.jsonl; Ctrl-C keeps every finished run.
   p.command("worker")
     .description("Take sweep runs from a BullMQ job queue on Redis until stopped (Ctrl-C finishes running jobs).")
     .requiredOption("--queue <url>", "the queue's Redis (redis://host:port)")
-    .option("--queue-name <name>", "queue name", DEFAULT_QUEUE)
+    .option("--queue-name <name>", "queue name", "rlhf-sweep")
     .option("--workers <n>", `runs at a time on this machine (default: ${defaultWorkers()})`, integer("--workers", 1))
     .option("--lock-ms <ms>", "how long a killed worker's run stays locked before another worker retakes it", integer("--lock-ms", 500), 30000)
     .addHelpText(
@@ -134,6 +134,9 @@ Example:
   rlhf worker --queue redis://10.0.0.5:6379 --workers 2`,
     )
     .action(async (o: { queue: string; queueName: string; workers?: number; lockMs: number }) => {
+      // Loaded only here: bullmq and ioredis are optional dependencies.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { startQueueWorker } = require("../node/queue") as typeof QueueModule;
       const w = await startQueueWorker({
         url: o.queue,
         name: o.queueName,

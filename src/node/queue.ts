@@ -40,7 +40,8 @@ export interface QueuedRun {
 export async function runOnQueue(runs: readonly QueuedRun[], o: { url: string; name?: string; signal?: AbortSignal; attempts?: number }, onResult: (result: unknown, index: number) => void): Promise<void> {
   const name = o.name ?? DEFAULT_QUEUE;
   const connection = redisConnection(o.url);
-  const events = new QueueEvents(name, { connection: redisConnection(o.url) });
+  const eventsConnection = redisConnection(o.url);
+  const events = new QueueEvents(name, { connection: eventsConnection });
   const queue = new Queue(name, { connection });
   try {
     await events.waitUntilReady();
@@ -72,6 +73,7 @@ export async function runOnQueue(runs: readonly QueuedRun[], o: { url: string; n
     await queue.close();
     await events.close();
     connection.disconnect();
+    eventsConnection.disconnect();
   }
 }
 

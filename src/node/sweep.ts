@@ -251,7 +251,9 @@ export async function runSweep(spec: unknown, options: SweepOptions): Promise<Sw
           await pool.close();
         }
       } else {
-        const { runOnQueue } = await import("./queue");
+        // Loaded only here: bullmq and ioredis are optional dependencies.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { runOnQueue } = require("./queue") as typeof import("./queue");
         await runOnQueue(
           todo.map((r, i) => ({ key: keys[r.index]!, payload: jobs[i]!.payload })),
           { url: options.queue!, ...(options.queueName ? { name: options.queueName } : {}), ...(signal ? { signal } : {}) },

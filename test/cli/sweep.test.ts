@@ -45,7 +45,7 @@ describe("cli/sweep: runs on one machine", function () {
     // The labeller changes what is learned: the rater's and the oracle's runs of one seed differ.
     const a = rows.find((r) => r["labeller"] === "rater" && r["seed"] === 1)!, b = rows.find((r) => r["labeller"] === "oracle" && r["seed"] === 1)!;
     expect(a["trueUtility"]).to.not.equal(b["trueUtility"]);
-    expect(read(sequential)["summary.csv"].split("\n")[0]).to.match(/^labeller,trainer\.beta,trueUtility,trueUtility_lo,trueUtility_hi,/);
+    expect(read(sequential)["summary.csv"]!.split("\n")[0]).to.match(/^labeller,trainer\.beta,trueUtility,trueUtility_lo,trueUtility_hi,/);
   });
 
   it("gives byte-identical files on the worker pool with 2 workers", async () => {
