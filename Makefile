@@ -12,12 +12,13 @@ PYTHON_FILE := .cache/python
 LOCAL_KERNEL := .jupyter/share/jupyter/kernels/tslab/kernel.json
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: help setup build reports reports-quick test typecheck bench kernel example clean format format-check
+.PHONY: help setup build reports reports-quick test typecheck bench bench-sweep kernel example clean format format-check
 
 help:
 	@echo "make reports   run every notebook (full mode) into reports/ (installs what it needs)"
 	@echo "make test      type-check and run all tests, notebooks in quick mode (installs what it needs)"
 	@echo "make bench     print per-backend training speed and peak memory"
+	@echo "make bench-sweep  runs/s of one sweep on 1 vs 2 worker threads"
 	@echo "make kernel    register the tslab kernel for your own JupyterLab"
 	@echo "make example   run examples/train-tabular-dpo.ts as a user's script would"
 	@echo "make format    format src/, test/, scripts/, examples/ and notebook code cells (Prettier)"
@@ -72,6 +73,10 @@ format-check: node_modules/.package-lock.json
 
 bench: node_modules/.package-lock.json
 	$(TSX) scripts/bench.ts
+
+# The same sweep on the worker pool with 1 and 2 threads: runs/s side by side.
+bench-sweep: node_modules/.package-lock.json
+	$(TSX) scripts/bench-sweep.ts
 
 # Registers tslab for your own Jupyter/JupyterLab (user-level kernelspec, pointing at this
 # project's tslab), and builds dist/, which the notebooks import.
