@@ -75,7 +75,7 @@ bench: node_modules/.package-lock.json
 	$(TSX) scripts/bench.ts
 
 # The same sweep on the worker pool with 1 and 2 threads: runs/s side by side.
-bench-sweep: node_modules/.package-lock.json
+bench-sweep: dist/.built
 	$(TSX) scripts/bench-sweep.ts
 
 # Registers tslab for your own Jupyter/JupyterLab (user-level kernelspec, pointing at this

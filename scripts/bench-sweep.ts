@@ -7,15 +7,18 @@
  * The rows of both worker counts must be identical (checked). The CPU column is process CPU
  * time over wall time: ≈ 2 means two cores were ours, less means other processes shared them.
  *
- *   make bench-sweep        (node_modules/.bin/tsx scripts/bench-sweep.ts)
+ *   make bench-sweep        (builds dist/, then node_modules/.bin/tsx scripts/bench-sweep.ts)
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { planSweep } from "../src/claims/sweep/spec";
-import { runSweep } from "../src/node/sweep";
-import { createPool, type PoolJob } from "../src/node/pool";
-import { SWEEP_JOB_MODULE, type SweepJobPayload } from "../src/node/sweep-job";
+// The compiled library (dist/, `make build`), as `npx rlhf sweep` runs it: threads started
+// from TypeScript source would spend seconds loading tsx and transpiling.
+import { claims } from "../dist";
+import { createPool, runSweep, type PoolJob } from "../dist/node";
+import { SWEEP_JOB_MODULE, type SweepJobPayload } from "../dist/node/sweep-job";
+
+const planSweep = claims.sweep.planSweep;
 
 const SPEC = {
   name: "bench",
