@@ -13,7 +13,13 @@ async function main(): Promise<void> {
   const spec = {
     name: "example",
     base: { budget: { trainDocs: 300, heldOutDocs: 50, pairs: 150 } },
-    grid: { labeller: ["rater", "oracle"], "world.population.verify": [{ lo: 0, hi: 0 }, { lo: 1, hi: 1 }] },
+    grid: {
+      labeller: ["rater", "oracle"],
+      "world.population.verify": [
+        { lo: 0, hi: 0 },
+        { lo: 1, hi: 1 },
+      ],
+    },
     seeds: "1-2",
   };
   const result = await runSweep(spec, {
@@ -24,7 +30,9 @@ async function main(): Promise<void> {
   console.log(`${result.executed} executed, ${result.skipped} already done; rows in ${result.files.csv}`);
   for (const row of result.summary) {
     const ci = (m: string) => `${Number(row[m]).toFixed(3)} [${Number(row[`${m}_lo`]).toFixed(3)}, ${Number(row[`${m}_hi`]).toFixed(3)}]`;
-    console.log(`${row["labeller"]}, v = ${row["world.population.verify.lo"]}: sycophancy ${ci("sycophancyRate")}, true utility ${ci("trueUtility")} (n = ${row["n"]})`);
+    console.log(
+      `${row["labeller"]}, v = ${row["world.population.verify.lo"]}: sycophancy ${ci("sycophancyRate")}, true utility ${ci("trueUtility")} (n = ${row["n"]})`,
+    );
   }
 }
 

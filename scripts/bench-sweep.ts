@@ -30,7 +30,8 @@ const SPEC = {
 type Timing = { seconds: number; runs: number; cpu: number };
 
 function clock(): () => { seconds: number; cpu: number } {
-  const t = performance.now(), c = process.cpuUsage();
+  const t = performance.now(),
+    c = process.cpuUsage();
   return () => {
     const seconds = (performance.now() - t) / 1000;
     const u = process.cpuUsage(c);
@@ -49,7 +50,11 @@ async function sweep(workers: number): Promise<Timing & { jsonl: string }> {
 }
 
 async function warm(workers: number): Promise<Timing> {
-  const jobs: PoolJob<SweepJobPayload>[] = planSweep(SPEC).runs.map((r) => ({ module: SWEEP_JOB_MODULE, fn: "runSweepJob", payload: { config: r.config, seed: r.seed } }));
+  const jobs: PoolJob<SweepJobPayload>[] = planSweep(SPEC).runs.map((r) => ({
+    module: SWEEP_JOB_MODULE,
+    fn: "runSweepJob",
+    payload: { config: r.config, seed: r.seed },
+  }));
   const pool = createPool({ workers });
   try {
     await pool.map(jobs.slice(0, workers)); // one job per thread: TensorFlow.js loaded everywhere
@@ -62,7 +67,12 @@ async function warm(workers: number): Promise<Timing> {
 }
 
 async function main(): Promise<void> {
-  console.log(`sweep benchmark: ${os.availableParallelism()} cores available, load average before ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  console.log(
+    `sweep benchmark: ${os.availableParallelism()} cores available, load average before ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}`,
+  );
   const s1 = await sweep(1);
   const s2 = await sweep(2);
   if (s1.jsonl !== s2.jsonl) throw new Error("rows differ between 1 and 2 workers");
@@ -71,10 +81,20 @@ async function main(): Promise<void> {
   const rate = (x: Timing) => x.runs / x.seconds;
   console.log("| measure | workers | runs | seconds | runs/s | CPU/wall |");
   console.log("| --- | --- | --- | --- | --- | --- |");
-  for (const [name, w, x] of [["sweep", 1, s1], ["sweep", 2, s2], ["warm", 1, w1], ["warm", 2, w2]] as const) {
+  for (const [name, w, x] of [
+    ["sweep", 1, s1],
+    ["sweep", 2, s2],
+    ["warm", 1, w1],
+    ["warm", 2, w2],
+  ] as const) {
     console.log(`| ${name} | ${w} | ${x.runs} | ${x.seconds.toFixed(1)} | ${rate(x).toFixed(3)} | ${x.cpu.toFixed(2)} |`);
   }
-  console.log(`speed-up with 2 workers: sweep ${(rate(s2) / rate(s1)).toFixed(2)}×, warm ${(rate(w2) / rate(w1)).toFixed(2)}× (rows identical); load average after ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  console.log(
+    `speed-up with 2 workers: sweep ${(rate(s2) / rate(s1)).toFixed(2)}×, warm ${(rate(w2) / rate(w1)).toFixed(2)}× (rows identical); load average after ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}`,
+  );
 }
 
 main().catch((e: unknown) => {

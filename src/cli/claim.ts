@@ -51,7 +51,11 @@ export interface ClaimCommandOptions {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The claim's world overrides and budget overrides from --config and --set (checked before any work). */
-export function claimInputs(claim: AnyClaim, mode: Mode, o: Pick<ClaimCommandOptions, "seeds" | "set" | "config">): { world: DeepPartial<WorldConfig>; budget: BaseBudget } {
+export function claimInputs(
+  claim: AnyClaim,
+  mode: Mode,
+  o: Pick<ClaimCommandOptions, "seeds" | "set" | "config">,
+): { world: DeepPartial<WorldConfig>; budget: BaseBudget } {
   let cfg: Record<string, unknown> = {};
   if (o.config) {
     const c = readConfigFile(o.config);
@@ -59,7 +63,8 @@ export function claimInputs(claim: AnyClaim, mode: Mode, o: Pick<ClaimCommandOpt
     cfg = c;
   }
   cfg = applySets(cfg, o.set ?? []);
-  for (const k of Object.keys(cfg)) if (k !== "world" && k !== "budget") throw new ConfigError(k, cfg[k], 'a known field ("world" or "budget"; --set paths start with world. or budget.)');
+  for (const k of Object.keys(cfg))
+    if (k !== "world" && k !== "budget") throw new ConfigError(k, cfg[k], 'a known field ("world" or "budget"; --set paths start with world. or budget.)');
   const world = (cfg["world"] ?? {}) as DeepPartial<WorldConfig>;
   if (!isObject(world)) throw new ConfigError("world", world, "an object of world fields");
   try {
@@ -79,7 +84,8 @@ export function rowTables(results: unknown, prefix = ""): Map<string, Row[]> {
   const out = new Map<string, Row[]>();
   const walk = (v: unknown, p: string) => {
     if (Array.isArray(v)) {
-      if (v.length > 0 && v.every((r) => isObject(r) && Object.values(r).every((x) => x === null || ["number", "string", "boolean"].includes(typeof x)))) out.set(p || "rows", v as Row[]);
+      if (v.length > 0 && v.every((r) => isObject(r) && Object.values(r).every((x) => x === null || ["number", "string", "boolean"].includes(typeof x))))
+        out.set(p || "rows", v as Row[]);
       return;
     }
     if (isObject(v)) for (const [k, x] of Object.entries(v)) walk(x, p ? `${p}.${k}` : k);
@@ -110,7 +116,17 @@ export function partsSpec(parts: readonly Part[]): VlSpec {
       height: 14,
       layer: [
         { mark: "rule", encoding: { x: { field: "lo", type: "quantitative", title: null, scale: { zero: false } }, x2: { field: "hi" } } },
-        { mark: { type: "point", filled: true }, encoding: { x: { field: "estimate", type: "quantitative" }, color: { field: "status", type: "nominal", scale: { domain: ["supported", "not supported", "inconclusive"], range: ["#1a7f37", "#cf222e", "#9a6700"] } } } },
+        {
+          mark: { type: "point", filled: true },
+          encoding: {
+            x: { field: "estimate", type: "quantitative" },
+            color: {
+              field: "status",
+              type: "nominal",
+              scale: { domain: ["supported", "not supported", "inconclusive"], range: ["#1a7f37", "#cf222e", "#9a6700"] },
+            },
+          },
+        },
         { mark: { type: "tick", color: "#555", thickness: 2 }, encoding: { x: { field: "threshold", type: "quantitative" } } },
       ],
     },

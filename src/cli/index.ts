@@ -111,7 +111,9 @@ A rerun skips runs already in <out>/runs.jsonl; Ctrl-C keeps every finished run.
         });
         progress.end();
         const where = engine === "queue" ? `queue ${o.queue}` : engine === "pool" ? `${o.workers ?? defaultWorkers()} worker thread(s)` : "sequential";
-        console.log(`${r.plan.name}: ${r.executed} run(s) finished now, ${r.skipped} were already in ${out}, ${r.plan.runs.length} planned (${where}); wrote ${r.files.jsonl}, ${r.files.csv}, ${r.files.summaryCsv}, ${r.files.summaryMd}`);
+        console.log(
+          `${r.plan.name}: ${r.executed} run(s) finished now, ${r.skipped} were already in ${out}, ${r.plan.runs.length} planned (${where}); wrote ${r.files.jsonl}, ${r.files.csv}, ${r.files.summaryCsv}, ${r.files.summaryMd}`,
+        );
         if (r.interrupted) {
           console.log("interrupted: rerun the same command to finish the remaining runs");
           process.exitCode = 130;

@@ -104,7 +104,11 @@ export function createPool(options: PoolOptions = {}): Pool {
 }
 
 /** The same jobs one after another in this thread (the reference a pool run must equal); `signal` stops before the next job. */
-export async function runSequential<R = unknown, P = unknown>(jobs: readonly PoolJob<P>[], onResult?: (result: R, index: number) => void, signal?: AbortSignal): Promise<R[]> {
+export async function runSequential<R = unknown, P = unknown>(
+  jobs: readonly PoolJob<P>[],
+  onResult?: (result: R, index: number) => void,
+  signal?: AbortSignal,
+): Promise<R[]> {
   const out: R[] = [];
   for (let i = 0; i < jobs.length; i++) {
     // Yield to the event loop, so a signal handler (Ctrl-C) can run between jobs.

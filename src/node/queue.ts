@@ -37,7 +37,11 @@ export interface QueuedRun {
  * Resolves when all have; rejects when one fails for good (after `attempts` tries) or
  * `signal` aborts (queued jobs stay on the queue for the next submission to collect).
  */
-export async function runOnQueue(runs: readonly QueuedRun[], o: { url: string; name?: string; signal?: AbortSignal; attempts?: number }, onResult: (result: unknown, index: number) => void): Promise<void> {
+export async function runOnQueue(
+  runs: readonly QueuedRun[],
+  o: { url: string; name?: string; signal?: AbortSignal; attempts?: number },
+  onResult: (result: unknown, index: number) => void,
+): Promise<void> {
   const name = o.name ?? DEFAULT_QUEUE;
   const connection = redisConnection(o.url);
   const eventsConnection = redisConnection(o.url);

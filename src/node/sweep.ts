@@ -103,7 +103,10 @@ export function canonicalJson(v: unknown): string {
 
 /** A run's key: the first 16 hex digits of SHA-256 over the run unit, the resolved config and the seed. */
 export function runKey(run: Pick<PlannedRun, "config" | "seed">): string {
-  return createHash("sha256").update(canonicalJson({ unit: RUN_UNIT, config: run.config, seed: run.seed })).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(canonicalJson({ unit: RUN_UNIT, config: run.config, seed: run.seed }))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /** A run's row: key, seed, parameters, metrics (in that column order). */
@@ -167,14 +170,28 @@ function summaryMarkdown(summary: readonly Row[], by: readonly string[], metrics
   const head = [...by, "n", ...metrics];
   const lines = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`];
   for (const r of summary) {
-    const cells = [...by.map((b) => (r[b] === null || r[b] === undefined ? "" : String(r[b]))), fmt(r["n"]), ...metrics.map((m) => (r[m] === null ? "" : `${fmt(r[m])} [${fmt(r[`${m}_lo`])}, ${fmt(r[`${m}_hi`])}]`))];
+    const cells = [
+      ...by.map((b) => (r[b] === null || r[b] === undefined ? "" : String(r[b]))),
+      fmt(r["n"]),
+      ...metrics.map((m) => (r[m] === null ? "" : `${fmt(r[m])} [${fmt(r[`${m}_lo`])}, ${fmt(r[`${m}_hi`])}]`)),
+    ];
     lines.push(`| ${cells.join(" | ")} |`);
   }
   return lines.join("\n") + "\n";
 }
 
 /** Metrics shown in summary.md (summary.csv has every metric). */
-export const SUMMARY_MD_METRICS = ["trueUtility", "believedUtility", "proxy", "kl", "sycophancyRate", "exaggerationRate", "hallucinationRate", "fabricationRate", "completionRate"];
+export const SUMMARY_MD_METRICS = [
+  "trueUtility",
+  "believedUtility",
+  "proxy",
+  "kl",
+  "sycophancyRate",
+  "exaggerationRate",
+  "hallucinationRate",
+  "fabricationRate",
+  "completionRate",
+];
 
 /** Writes runs.csv, summary.csv and summary.md from the journal (planned rows first, in plan order). */
 function finalise(plan: SweepPlan, keys: readonly string[], files: SweepResult["files"]): { rows: Row[]; summary: Row[] } {
@@ -189,7 +206,15 @@ function finalise(plan: SweepPlan, keys: readonly string[], files: SweepResult["
   const metrics = DPO_RUN_METRICS.filter((m) => rows.some((r) => typeof r[m] === "number"));
   const summary = summarise(rows, plan.summaryBy, metrics);
   writeAtomic(files.summaryCsv, toCsv(summary));
-  writeAtomic(files.summaryMd, `# ${plan.name}: means and 95% intervals over seeds\n\n` + summaryMarkdown(summary, plan.summaryBy, SUMMARY_MD_METRICS.filter((m) => metrics.includes(m as (typeof metrics)[number]))));
+  writeAtomic(
+    files.summaryMd,
+    `# ${plan.name}: means and 95% intervals over seeds\n\n` +
+      summaryMarkdown(
+        summary,
+        plan.summaryBy,
+        SUMMARY_MD_METRICS.filter((m) => metrics.includes(m as (typeof metrics)[number])),
+      ),
+  );
   return { rows, summary };
 }
 
@@ -233,7 +258,15 @@ export async function runSweep(spec: unknown, options: SweepOptions): Promise<Sw
     finished++;
     const elapsed = (Date.now() - start) / 1000;
     const rate = elapsed > 0 ? finished / elapsed : 0;
-    options.onProgress?.({ done: finished, total: todo.length, skipped, elapsed, rate, eta: rate > 0 ? (todo.length - finished) / rate : null, label: runLabel(plan, run) });
+    options.onProgress?.({
+      done: finished,
+      total: todo.length,
+      skipped,
+      elapsed,
+      rate,
+      eta: rate > 0 ? (todo.length - finished) / rate : null,
+      label: runLabel(plan, run),
+    });
   };
   const jobs: PoolJob<SweepJobPayload>[] = todo.map((r) => ({ module: SWEEP_JOB_MODULE, fn: "runSweepJob", payload: { config: r.config, seed: r.seed } }));
   const signal = options.signal;

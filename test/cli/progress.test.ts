@@ -18,7 +18,8 @@ describe("cli/progress: a bar on a terminal, plain lines otherwise", () => {
   });
 
   it("redraws one line in place on a TTY and writes one line per update otherwise", () => {
-    const tty = sink(true), plain = sink(false);
+    const tty = sink(true),
+      plain = sink(false);
     for (const s of [tty, plain]) {
       const p = new Progress(s.stream, "runs");
       p.update({ done: 1, total: 2, rate: 1, eta: 1, label: "a" });

@@ -26,11 +26,15 @@ interface WorkerProc {
 }
 
 function startWorker(url: string, queueName: string, lockMs: number): WorkerProc {
-  const child = spawn(process.execPath, [path.join(ROOT, "bin", "rlhf.js"), "worker", "--queue", url, "--queue-name", queueName, "--workers", "1", "--lock-ms", String(lockMs)], {
-    cwd: ROOT,
-    env: { ...process.env, RLHF_FROM_SOURCE: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, "bin", "rlhf.js"), "worker", "--queue", url, "--queue-name", queueName, "--workers", "1", "--lock-ms", String(lockMs)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, RLHF_FROM_SOURCE: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   const waiters: { re: RegExp; resolve: (s: string) => void }[] = [];
   const onData = (d: Buffer) => {

@@ -36,14 +36,34 @@ describe("cli/sweep: runs on one machine", function () {
     const plan = planSweep(TINY_SPEC);
     expect(plan.runs).to.have.length(8);
     expect(new Set(plan.runs.map(runKey)).size).to.equal(8);
-    const rows = fs.readFileSync(path.join(sequential, "runs.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = fs
+      .readFileSync(path.join(sequential, "runs.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows).to.have.length(8);
     expect(rows.map((r) => r["key"])).to.deep.equal(plan.runs.map(runKey));
-    for (const col of ["seed", "labeller", "trainer.beta", "world.answers", "budget.pairs", "trueUtility", "believedUtility", "kl", "sycophancyRate", "exaggerationRate", "hallucinationRate", "fabricationRate", "proxy", "base_trueUtility"]) {
+    for (const col of [
+      "seed",
+      "labeller",
+      "trainer.beta",
+      "world.answers",
+      "budget.pairs",
+      "trueUtility",
+      "believedUtility",
+      "kl",
+      "sycophancyRate",
+      "exaggerationRate",
+      "hallucinationRate",
+      "fabricationRate",
+      "proxy",
+      "base_trueUtility",
+    ]) {
       expect(rows[0], col).to.have.property(col);
     }
     // The labeller changes what is learned: the rater's and the oracle's runs of one seed differ.
-    const a = rows.find((r) => r["labeller"] === "rater" && r["seed"] === 1)!, b = rows.find((r) => r["labeller"] === "oracle" && r["seed"] === 1)!;
+    const a = rows.find((r) => r["labeller"] === "rater" && r["seed"] === 1)!,
+      b = rows.find((r) => r["labeller"] === "oracle" && r["seed"] === 1)!;
     expect(a["trueUtility"]).to.not.equal(b["trueUtility"]);
     expect(read(sequential)["summary.csv"]!.split("\n")[0]).to.match(/^labeller,trainer\.beta,trueUtility,trueUtility_lo,trueUtility_hi,/);
   });
@@ -101,7 +121,13 @@ describe("cli/sweep: runs on one machine", function () {
     const dir = tmp("cli");
     const spec = path.join(dir, "bad.yaml");
     fs.writeFileSync(spec, "seeds: 1-2\ngrid:\n  trainer.beta: [0.1, -1]\n");
-    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, "bin", "rlhf.js"), ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, RLHF_FROM_SOURCE: "1" }, timeout: 120_000 });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(ROOT, "bin", "rlhf.js"), ...args], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, RLHF_FROM_SOURCE: "1" },
+        timeout: 120_000,
+      });
     const r = cli("sweep", spec, "--out", path.join(dir, "out"));
     expect(r.status).to.equal(2);
     expect(r.stderr).to.match(/grid\.trainer\.beta\[1\]: trainer\.beta = -1/);

@@ -15,7 +15,18 @@
 import { ConfigError } from "../../errors";
 import { Rng } from "../../rng";
 import { dpoConfig, trainDpo, type DpoConfig } from "../../train/dpo";
-import { cachedTable, createWorld, exactDistribution, exactMetrics, makeWorldConfig, METRIC_NAMES, type DeepPartial, type MetricName, type World, type WorldConfig } from "../../world";
+import {
+  cachedTable,
+  createWorld,
+  exactDistribution,
+  exactMetrics,
+  makeWorldConfig,
+  METRIC_NAMES,
+  type DeepPartial,
+  type MetricName,
+  type World,
+  type WorldConfig,
+} from "../../world";
 import { assertFiniteRow, contextSampler, resolveBudget, trainBaseModel, worldPolicyTable, type BudgetRules } from "../kit";
 import { labelPairs, rnoLimit, rnoShortfall, type Labeller } from "../raters-not-outcomes/run";
 import { MATCHING_BEHAVIOUR, type AblatedBias } from "../raters-not-outcomes/budget";
@@ -100,7 +111,8 @@ export function resolveDpoRun(overrides: unknown = {}): DpoRunConfig {
   const world = (o.world ?? {}) as DeepPartial<WorldConfig>;
   prefixed("world.", () => makeWorldConfig(world));
   const labeller = o.labeller ?? DEFAULT_DPO_RUN.labeller;
-  if (!(SWEEP_LABELLERS as readonly unknown[]).includes(labeller)) throw new ConfigError("labeller", labeller, `one of ${SWEEP_LABELLERS.map((s) => JSON.stringify(s)).join(", ")}`);
+  if (!(SWEEP_LABELLERS as readonly unknown[]).includes(labeller))
+    throw new ConfigError("labeller", labeller, `one of ${SWEEP_LABELLERS.map((s) => JSON.stringify(s)).join(", ")}`);
   const ablate = o.ablate ?? DEFAULT_DPO_RUN.ablate;
   if (!SWEEP_ABLATIONS.includes(ablate)) throw new ConfigError("ablate", ablate, `one of ${SWEEP_ABLATIONS.map((s) => JSON.stringify(s)).join(", ")}`);
   if (labeller === "oracle" && ablate !== "none") throw new ConfigError("ablate", ablate, `"none" when the labeller is the oracle`);
@@ -185,5 +197,3 @@ export async function runDpo(config: unknown, seed: number): Promise<DpoRunMetri
     base.dispose();
   }
 }
-
-

@@ -75,7 +75,8 @@ export function parseSeeds(v: unknown, field = "seeds"): number[] {
   else if (typeof v === "string") {
     const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(v);
     if (m) {
-      const a = Number(m[1]), b = Number(m[2]);
+      const a = Number(m[1]),
+        b = Number(m[2]);
       if (b < a || b - a >= 10_000) throw new ConfigError(field, v, "a range a-b with a ≤ b and at most 10000 seeds");
       xs = Array.from({ length: b - a + 1 }, (_, i) => a + i);
     } else xs = v.split(",").map((s) => (s.trim() === "" ? NaN : Number(s)));
@@ -84,12 +85,14 @@ export function parseSeeds(v: unknown, field = "seeds"): number[] {
     const { first, count, ...rest } = v;
     for (const k of Object.keys(rest)) throw new ConfigError(`${field}.${k}`, rest[k], "a known field (first, count)");
     if (!Number.isInteger(first) || (first as number) < 1) throw new ConfigError(`${field}.first`, first, "an integer ≥ 1");
-    if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 10_000) throw new ConfigError(`${field}.count`, count, "an integer in [1, 10000]");
+    if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 10_000)
+      throw new ConfigError(`${field}.count`, count, "an integer in [1, 10000]");
     xs = Array.from({ length: count as number }, (_, i) => (first as number) + i);
   } else throw new ConfigError(field, v, 'a list of seeds, a range "a-b", or { first, count }');
   if (xs.length === 0) throw new ConfigError(field, v, "at least one seed");
   xs.forEach((x, i) => {
-    if (typeof x !== "number" || !Number.isInteger(x) || x < 1 || x > 1_000_000_000) throw new ConfigError(`${field}[${i}]`, x, "an integer in [1, 1000000000]");
+    if (typeof x !== "number" || !Number.isInteger(x) || x < 1 || x > 1_000_000_000)
+      throw new ConfigError(`${field}[${i}]`, x, "an integer in [1, 1000000000]");
   });
   if (new Set(xs).size !== xs.length) throw new ConfigError(field, v, "distinct seeds");
   return xs as number[];
@@ -193,7 +196,8 @@ export function planSweep(spec: unknown): SweepPlan {
     const by = summary["by"];
     if (!Array.isArray(by)) throw new ConfigError("summary.by", by, "a list of parameter columns");
     by.forEach((c, i) => {
-      if (typeof c !== "string" || !paramColumns.includes(c)) throw new ConfigError(`summary.by[${i}]`, c, `a parameter column (one of ${paramColumns.join(", ")})`);
+      if (typeof c !== "string" || !paramColumns.includes(c))
+        throw new ConfigError(`summary.by[${i}]`, c, `a parameter column (one of ${paramColumns.join(", ")})`);
     });
     summaryBy = by as string[];
   }
