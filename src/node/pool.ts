@@ -33,6 +33,11 @@ export interface PoolJob<P = unknown> {
 export interface PoolOptions {
   /** Worker threads (default: {@link defaultWorkers}). Integer in [1, 256]. */
   workers?: number;
+  /**
+   * Load tsx in the threads, so job modules may be TypeScript files (default: true when this
+   * module itself runs from source under tsx, false from the compiled dist/).
+   */
+  typescript?: boolean;
   /** Extra environment for the threads (default: the process's). */
   env?: Record<string, string>;
 }
@@ -74,6 +79,7 @@ function fromSource(): boolean {
 export function createPool(options: PoolOptions = {}): Pool {
   const workers = checkWorkers(options.workers ?? defaultWorkers());
   const source = fromSource();
+  const typescript = options.typescript ?? source;
   const filename = path.join(__dirname, source ? "pool-worker.ts" : "pool-worker.js");
   const piscina = new Piscina({
     filename,
@@ -81,7 +87,7 @@ export function createPool(options: PoolOptions = {}): Pool {
     maxThreads: workers,
     // Idle threads stay up (a thread's first job pays for loading TensorFlow.js).
     idleTimeout: 60_000,
-    ...(source ? { execArgv: ["--import", "tsx"] } : {}),
+    ...(typescript ? { execArgv: ["--import", "tsx"] } : {}),
     ...(options.env ? { env: { ...process.env, ...options.env } as Record<string, string> } : {}),
   });
   const run = <R, P>(job: PoolJob<P>, signal?: AbortSignal): Promise<R> => piscina.run(job, signal ? { signal } : {}) as Promise<R>;
