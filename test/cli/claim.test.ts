@@ -33,6 +33,7 @@ describe("cli/claim: one claim's experiment from the command line", function () 
     expect(fs.readFileSync(path.join(out, "parts.csv"), "utf8").split("\n")[0]).to.equal("role,part,estimate,lo,hi,n,threshold,status");
     expect(fs.readdirSync(path.join(out, "rows")).length).to.be.greaterThan(0);
     expect(JSON.parse(fs.readFileSync(path.join(out, "config.json"), "utf8")).budget.ks).to.deep.equal([1, 2, 3]);
+    fs.rmSync(out, { recursive: true, force: true });
   });
 
   it("bad overrides fail before any work, naming the field", async () => {

@@ -15,7 +15,12 @@ import { TINY_SPEC } from "./tiny-spec";
 
 const FILES = ["runs.jsonl", "runs.csv", "summary.csv", "summary.md"];
 const read = (dir: string) => Object.fromEntries(FILES.map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
-const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `rlhf-queue-${name}-`));
+const made: string[] = [];
+const tmp = (name: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rlhf-queue-${name}-`));
+  made.push(dir);
+  return dir;
+};
 
 /** An `rlhf worker` process (from source) with its output collected. */
 interface WorkerProc {
@@ -96,6 +101,7 @@ describe("cli/queue: sweeps through BullMQ on Redis with worker processes", func
   after(async () => {
     await Promise.all(workers.splice(0).map(stopWorker));
     await redis?.stop();
+    for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
   });
 
   it("2 worker processes give byte-identical files; a resubmission executes nothing", async () => {

@@ -16,8 +16,11 @@ import { TINY_SPEC } from "./tiny-spec";
 
 const FILES = ["runs.jsonl", "runs.csv", "summary.csv", "summary.md"];
 
+const made: string[] = [];
 function tmp(name: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `rlhf-sweep-${name}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rlhf-sweep-${name}-`));
+  made.push(dir);
+  return dir;
 }
 
 const read = (dir: string) => Object.fromEntries(FILES.map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
@@ -25,6 +28,10 @@ const read = (dir: string) => Object.fromEntries(FILES.map((f) => [f, fs.readFil
 describe("cli/sweep: runs on one machine", function () {
   this.timeout(300_000);
   let sequential: string;
+
+  after(() => {
+    for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
 
   before(async () => {
     sequential = tmp("seq");
