@@ -12,13 +12,14 @@ PYTHON_FILE := .cache/python
 LOCAL_KERNEL := .jupyter/share/jupyter/kernels/tslab/kernel.json
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: help setup build reports reports-quick test typecheck bench kernel example clean format format-check explore
+.PHONY: help setup build reports reports-quick test typecheck bench bench-sweep kernel example clean format format-check explore
 
 help:
 	@echo "make reports   run every notebook (full mode) into reports/ (installs what it needs)"
 	@echo "make test      type-check and run all tests, notebooks in quick mode (installs what it needs)"
 	@echo "make bench     training speed per backend, wasm roofline share, cost slopes, PyTorch ratios"
 	@echo "make explore   bundle the explorable report into reports/explore.html (also part of make reports)"
+	@echo "make bench-sweep  runs/s of one sweep on 1 vs 2 worker threads"
 	@echo "make kernel    register the tslab kernel for your own JupyterLab"
 	@echo "make example   run examples/train-tabular-dpo.ts as a user's script would"
 	@echo "make format    format src/, test/, scripts/, examples/ and notebook code cells (Prettier)"
@@ -59,6 +60,7 @@ typecheck: node_modules/.package-lock.json
 
 test: setup typecheck
 	@scripts/ensure-chromium.sh
+	@scripts/ensure-redis.sh
 	PYTHON="$$(cat $(PYTHON_FILE))" node_modules/.bin/mocha 'test/**/*.test.ts'
 
 # Prettier (pinned, .prettierrc.json) over src/, test/, scripts/, examples/ and notebook code cells.
@@ -74,6 +76,9 @@ bench: node_modules/.package-lock.json
 # The explorable report alone (make reports writes it too): one self-contained HTML file.
 explore: node_modules/.package-lock.json
 	$(TSX) scripts/explore.ts reports
+# The same sweep on the worker pool with 1 and 2 threads: runs/s side by side.
+bench-sweep: dist/.built
+	$(TSX) scripts/bench-sweep.ts
 
 # Registers tslab for your own Jupyter/JupyterLab (user-level kernelspec, pointing at this
 # project's tslab), and builds dist/, which the notebooks import.

@@ -28,6 +28,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   claims: ["stats", "verdict", "table", "plot", "tf", "world", "incentive", "policy", "losses", "train"],
   bench: ["stats", "tf", "world", "incentive", "policy", "losses", "train", "claims"],
   node: ["stats", "verdict", "table", "plot", "tf", "world", "incentive", "policy", "losses", "train", "claims"],
+  cli: ["stats", "verdict", "table", "plot", "tf", "world", "incentive", "policy", "losses", "train", "claims", "node"],
 };
 
 function roomOf(file: string): string {

@@ -12,6 +12,7 @@
  *   rl.claims.reweighting            notebook 08, claim 6
  *   rl.claims.capabilitiesSources    notebook 09, claim 7
  *   rl.claims.explore                the explorable report (reports/explore.html): notebooks 03 and 07 live
+ *   rl.claims.sweep                  the unit of a sweep (one DPO run on the world) and sweep specs (the CLI's `rlhf sweep`)
  */
 export * from "./registry";
 export * as kit from "./kit";
@@ -25,3 +26,4 @@ export * as noPowerSeeking from "./no-power-seeking";
 export * as reweighting from "./reweighting";
 export * as capabilitiesSources from "./capabilities-sources";
 export * as explore from "./explore";
+export * as sweep from "./sweep";

@@ -7,3 +7,5 @@ export * from "./artifacts";
 export * from "./provenance";
 export * from "./notebook";
 export * from "./ledger-page";
+export * from "./pool";
+export * from "./sweep";

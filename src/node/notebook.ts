@@ -73,21 +73,29 @@ export function partsTable(parts: readonly Part[]): Record<string, string | numb
  * every evidence part's level and threshold, and its checks (listed apart).
  */
 export function recordClaim<B extends BaseBudget, R>(run: ClaimRun<B, R>, decision: Decision, options: { thumbnailSvg?: string } = {}): Verdict {
+  const verdict = claimVerdict(run.claim, run.budget, run.mode, run.seeds, decision, options);
+  recordVerdict(verdict);
+  return verdict;
+}
+
+/**
+ * The verdict of a decided claim (what {@link recordClaim} shows and records; the CLI's
+ * `rlhf claim` writes it to its own folder instead of the ledger).
+ */
+export function claimVerdict<B extends BaseBudget, R>(claim: ClaimModule<B, R>, budget: B, mode: Mode, seeds: readonly number[], decision: Decision, options: { thumbnailSvg?: string } = {}): Verdict {
   const v2 = decision.version !== undefined && decision.version >= 2;
   const asPart = (p: Part): VerdictPart => (v2 ? { effect: p.effect, status: p.status, interval: p.interval, level: p.level, threshold: p.thresholdText } : { effect: p.effect, status: p.status, interval: p.interval });
   const parts = decision.parts.filter((p) => p.role === "evidence").map(asPart);
-  const verdict = makeVerdict(run.claim.hypothesis(run.budget), decision.headline, {
-    notebook: run.claim.notebook,
-    mode: run.mode,
-    seeds: run.seeds,
+  return makeVerdict(claim.hypothesis(budget), decision.headline, {
+    notebook: claim.notebook,
+    mode,
+    seeds: [...seeds],
     status: decision.status,
     parts,
     ...(v2 ? { version: decision.version!, checks: decision.parts.filter((p) => p.role === "check").map(asPart) } : {}),
     ...(v2 && decision.levels ? { levels: decision.levels } : {}),
     ...(options.thumbnailSvg === undefined ? {} : { thumbnailSvg: options.thumbnailSvg }),
   });
-  recordVerdict(verdict);
-  return verdict;
 }
 
 const COLORS: Record<Verdict["status"], string> = {
