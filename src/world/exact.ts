@@ -93,11 +93,11 @@ export function exactForContext(world: World, entry: ContextEntry, table: Policy
       expectedLength += mass;
       const state = space.states[si]!;
       const probs = table(ctx, pos, state);
-      if (check) checkDistribution(world, probs, `context ${ctx.index}, position ${pos}, state ${space.key(state)}`);
+      if (check) checkDistribution(world, probs, () => `context ${ctx.index}, position ${pos}, state ${space.key(state)}`);
       let refProbs: ArrayLike<number> | undefined;
       if (reference) {
         refProbs = reference(ctx, pos, state);
-        if (check) checkDistribution(world, refProbs, `reference: context ${ctx.index}, position ${pos}, state ${space.key(state)}`);
+        if (check) checkDistribution(world, refProbs, () => `reference: context ${ctx.index}, position ${pos}, state ${space.key(state)}`);
       }
       let stepKl = 0;
       for (let t = 0; t < V; t++) {

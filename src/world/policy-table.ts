@@ -41,13 +41,16 @@ export function sequenceLogProb(world: World, table: PolicyTable, context: Conte
 }
 
 /** Throws when `probs` is not a probability vector of the vocabulary's length. */
-export function checkDistribution(world: World, probs: ArrayLike<number>, where: string): void {
-  if (probs.length !== world.vocab.size) throw new RangeError(`policy table at ${where} returned ${probs.length} probabilities; expected ${world.vocab.size}`);
+export function checkDistribution(world: World, probs: ArrayLike<number>, where: string | (() => string)): void {
+  // `where` may be a function: it is only needed for the message, and building the string for
+  // every (position, state) of an exact pass costs more than the check itself.
+  const at = () => (typeof where === "string" ? where : where());
+  if (probs.length !== world.vocab.size) throw new RangeError(`policy table at ${at()} returned ${probs.length} probabilities; expected ${world.vocab.size}`);
   let total = 0;
   for (let i = 0; i < probs.length; i++) {
     const p = probs[i]!;
-    if (!(p >= 0) || !Number.isFinite(p)) throw new RangeError(`policy table at ${where} returned probability ${p} for token ${i}`);
+    if (!(p >= 0) || !Number.isFinite(p)) throw new RangeError(`policy table at ${at()} returned probability ${p} for token ${i}`);
     total += p;
   }
-  if (Math.abs(total - 1) > 1e-6) throw new RangeError(`policy table at ${where} returned probabilities summing to ${total}; expected 1`);
+  if (Math.abs(total - 1) > 1e-6) throw new RangeError(`policy table at ${at()} returned probabilities summing to ${total}; expected 1`);
 }
