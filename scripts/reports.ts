@@ -25,6 +25,7 @@ import { ledgerHtml, type ReportEntry } from "../src/node/ledger-page";
 import { buildExplore } from "./explore";
 import { readVerdicts } from "../src/node/artifacts";
 import { ensureLibraryBuilt, libraryHash } from "./build";
+import { acquireLock, LockedError } from "../src/node/lock";
 
 const root = path.resolve(__dirname, "..");
 
@@ -53,41 +54,18 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
-/** Whether a process with this pid is running (EPERM: it exists but belongs to someone else). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Holds `<out>/.build/lock` for the whole run, so two runs never write the same folder at
  * once (one would delete the other's staged reports). A lock whose process is gone (a run
  * killed by a signal) is taken over with a warning; a live one stops this run with a message.
  */
-function acquireLock(build: string): void {
-  const file = path.join(build, "lock");
+function acquireOutputLock(build: string): void {
   try {
-    fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+    acquireLock(path.join(build, "lock"), "report run", (m) => console.warn(`reports: ${m}`));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    const pid = Number(fs.readFileSync(file, "utf8").trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-      fail(`another report run (pid ${pid}) is writing ${path.dirname(build)}; wait for it to finish, or remove ${file} if that process is not a report run`);
-    }
-    console.warn(`reports: taking over a stale lock ${file} (its process ${Number.isFinite(pid) ? pid : "?"} is not running)`);
-    fs.writeFileSync(file, String(process.pid));
+    if (e instanceof LockedError) fail(e.message);
+    throw e;
   }
-  process.on("exit", () => {
-    try {
-      if (fs.readFileSync(file, "utf8").trim() === String(process.pid)) fs.rmSync(file);
-    } catch {
-      // already gone
-    }
-  });
 }
 
 /** Files whose change invalidates every report. */
@@ -221,7 +199,7 @@ async function main(): Promise<void> {
   const mode = o.quick ? "quick" : "full";
   const build = path.join(o.out, ".build");
   fs.mkdirSync(build, { recursive: true });
-  acquireLock(build);
+  acquireOutputLock(build);
   // The notebooks import dist/: never run them against a build of older sources.
   try {
     ensureLibraryBuilt((m) => console.log(`reports: ${m}`));

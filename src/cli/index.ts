@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { ConfigError } from "../errors";
+import { LockedError } from "../node/lock";
 import { ENGINES, runSweep, type Engine } from "../node/sweep";
 import type * as QueueModule from "../node/queue";
 import { defaultWorkers } from "../node/pool";
@@ -163,7 +164,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   try {
     await program().parseAsync(argv);
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof LockedError) {
       console.error(`rlhf: ${e.message}`);
       process.exitCode = 2;
       return;

@@ -28,6 +28,7 @@ import type { Row } from "../plot/spec";
 import { ConfigError } from "../errors";
 import { checkWorkers, createPool, defaultWorkers, runSequential, type PoolJob } from "./pool";
 import { SWEEP_JOB_MODULE, type SweepJobPayload } from "./sweep-job";
+import { acquireLock } from "./lock";
 
 /** Version of the run unit, part of every key: bump it when a run's numbers change meaning. */
 export const RUN_UNIT = "dpo-run/1";
@@ -238,6 +239,16 @@ export async function runSweep(spec: unknown, options: SweepOptions): Promise<Sw
   const workers = options.workers === undefined ? defaultWorkers() : checkWorkers(options.workers);
 
   fs.mkdirSync(options.out, { recursive: true });
+  // One sweep at a time per output folder (two would interleave and rewrite each other's files).
+  const release = acquireLock(path.join(options.out, ".lock"), "sweep");
+  try {
+    return await runLocked(plan, engine, workers, options);
+  } finally {
+    release();
+  }
+}
+
+async function runLocked(plan: SweepPlan, engine: (typeof ENGINES)[number], workers: number, options: SweepOptions): Promise<SweepResult> {
   const files = {
     jsonl: path.join(options.out, "runs.jsonl"),
     csv: path.join(options.out, "runs.csv"),

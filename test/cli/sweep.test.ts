@@ -103,6 +103,36 @@ describe("cli/sweep: runs on one machine", function () {
     expect(read(out)).to.deep.equal(read(sequential));
   });
 
+  it("refuses an output folder another live sweep holds, and takes over a dead sweep's lock", async () => {
+    const { spawn, spawnSync } = await import("node:child_process");
+    const out = tmp("lock");
+    const lock = path.join(out, ".lock");
+    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"]);
+    try {
+      fs.mkdirSync(out, { recursive: true });
+      fs.writeFileSync(lock, String(holder.pid));
+      let error: unknown = null;
+      await runSweep(TINY_SPEC, { out, engine: "sequential" }).catch((e: unknown) => (error = e));
+      expect(String(error)).to.contain(`another sweep (pid ${holder.pid}) is writing ${out}`);
+      expect(fs.existsSync(path.join(out, "runs.jsonl")), "nothing written").to.equal(false);
+    } finally {
+      holder.kill();
+    }
+    fs.writeFileSync(lock, String(spawnSync(process.execPath, ["-e", "0"]).pid));
+    const warn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (m: string) => void warnings.push(m);
+    try {
+      const r = await runSweep(TINY_SPEC, { out, engine: "sequential" });
+      expect(r.executed).to.equal(8);
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings.join("\n")).to.contain("taking over a stale lock");
+    expect(fs.existsSync(lock), "lock released").to.equal(false);
+    expect(read(out)).to.deep.equal(read(sequential));
+  });
+
   it("a bad spec fails before any run, naming the field, the value and the allowed range", async () => {
     const bad = (spec: unknown, pattern: RegExp) => {
       const out = tmp("bad");
