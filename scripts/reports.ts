@@ -24,7 +24,7 @@ import * as path from "node:path";
 import { ledgerHtml, type ReportEntry } from "../src/node/ledger-page";
 import { buildExplore } from "./explore";
 import { readVerdicts } from "../src/node/artifacts";
-import { ensureLibraryBuilt, libraryHash } from "./build";
+import { ensureLibraryBuilt, libraryHash, libraryInputs } from "./build";
 import { acquireLock, LockedError } from "../src/node/lock";
 
 const root = path.resolve(__dirname, "..");
@@ -68,26 +68,10 @@ function acquireOutputLock(build: string): void {
   }
 }
 
-/** Files whose change invalidates every report. */
+/** Files whose change invalidates every report: the library's build inputs and the runner. */
 function sharedInputs(): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else files.push(p);
-    }
-  };
-  walk(path.join(root, "src"));
-  files.push(
-    path.join(root, "package-lock.json"),
-    path.join(root, "tsconfig.json"),
-    path.join(root, "tsconfig.build.json"),
-    path.join(root, "scripts", "reports.ts"),
-    path.join(root, "scripts", "execute_notebook.py"),
-    path.join(root, "scripts", "nbconvert", "report.html.j2"),
-  );
-  return files.filter((f) => fs.existsSync(f)).sort();
+  const runner = [path.join(root, "scripts", "reports.ts"), path.join(root, "scripts", "execute_notebook.py"), path.join(root, "scripts", "nbconvert", "report.html.j2")];
+  return [...libraryInputs(), ...runner.filter((f) => fs.existsSync(f))].sort();
 }
 
 function hashOf(notebook: string, shared: string[], mode: string): string {
