@@ -1,0 +1,58 @@
+import { expect } from "chai";
+import { runSeedJobs, seedTask, SeedJobError, sequentialSeedRunner, type SeedRunner } from "../../../src/claims/kit/seed-runner";
+import { Rng } from "../../../src/rng";
+
+/** A task of two steps per seed that draws from the seed's own stream. */
+const draws = seedTask("test.draws", (p: { seed: number; fail?: boolean }, onStep?: (label: string) => void) => {
+  const rng = Rng.fromSeed(p.seed);
+  const a = rng.next();
+  onStep?.("first draw");
+  if (p.fail) throw new Error("broken on purpose");
+  const b = rng.next();
+  onStep?.("second draw");
+  return { a, b };
+});
+
+const jobs = (seeds: number[], fail?: number) => seeds.map((seed) => ({ seed, condition: "cond", steps: 2, payload: { seed, fail: seed === fail } }));
+
+/** A runner that, like a pool, reports whole jobs (in reverse completion order) and no steps. */
+const reversed: SeedRunner = {
+  name: "reversed",
+  workers: 2,
+  async map(task, js, hooks = {}) {
+    const out = await Promise.all(js.map((j) => task.run(j.payload)));
+    for (let i = js.length - 1; i >= 0; i--) hooks.onDone?.(i);
+    return out;
+  },
+};
+
+describe("claims/kit/seed-runner: who runs a claim's seeds", () => {
+  it("the sequential runner returns each seed's result in job order and counts every step", async () => {
+    const progress: [number, number, string][] = [];
+    const out = await runSeedJobs(undefined, draws, jobs([3, 1, 2]), (d, t, l) => progress.push([d, t, l]));
+    expect(out.map((r) => r.a)).to.deep.equal([3, 1, 2].map((s) => Rng.fromSeed(s).next()));
+    expect(progress.map(([d]) => d)).to.deep.equal([1, 2, 3, 4, 5, 6]);
+    expect(progress.every(([, t]) => t === 6)).to.equal(true);
+    expect(progress[0]![2]).to.equal("cond, seed 3: first draw");
+  });
+
+  it("a runner that reports whole jobs moves the count by a job's steps and returns the same results", async () => {
+    const progress: number[] = [];
+    const out = await runSeedJobs(reversed, draws, jobs([3, 1, 2]), (d) => progress.push(d));
+    expect(out).to.deep.equal(await runSeedJobs(sequentialSeedRunner, draws, jobs([3, 1, 2])));
+    expect(progress).to.deep.equal([2, 4, 6]);
+  });
+
+  it("a failing job names its seed, its condition and the task, and keeps the cause", async () => {
+    let err: unknown;
+    await runSeedJobs(undefined, draws, jobs([1, 2, 3], 2)).catch((e: unknown) => (err = e));
+    expect(err).to.be.instanceOf(SeedJobError);
+    expect((err as SeedJobError).message).to.equal("seed 2, cond (test.draws): broken on purpose");
+    expect((err as SeedJobError).seed).to.equal(2);
+    expect(((err as SeedJobError).cause as Error).message).to.equal("broken on purpose");
+  });
+
+  it("a task's address must be a dotted path", () => {
+    expect(() => seedTask("nodots", () => 0)).to.throw(RangeError, /dotted path/);
+  });
+});
