@@ -3,7 +3,7 @@
  * decides it and records the verdict; nothing else about the claim lives in the notebook.
  *
  *   const run = await nb.startClaim(rl.claims.ratersNotOutcomes);   // mode read once, budget validated
- *   const results = await claim.run(world, run.budget, run.seeds, progress);
+ *   const results = await claim.run(world, run.budget, run.seeds, progress, { runner: run.runner });   // seeds on worker threads
  *   const decision = claim.decide(results, run.budget);
  *   await nb.recordClaim(run, decision, { thumbnailSvg });
  *
