@@ -7,6 +7,8 @@ import { seedPool, seedWorkers } from "../../src/node/seed-pool";
 import { defaultWorkers } from "../../src/node/pool";
 import { ConfigError } from "../../src/errors";
 import { createWorld } from "../../src/world";
+import { overshootSeedTask, resolveOvershootConfig } from "../../src/claims/reward-model-overshoots";
+import { withNoisyOracle } from "../../src/claims/kit";
 import { setupBackend } from "../helpers/backend";
 
 /** Every seed task exported under `claims` (objects with an address and a run function), found by walking the namespace. */
@@ -56,6 +58,18 @@ describe("node/seed-pool: a claim's seeds on worker threads", function () {
     expect(poolProgress[2]).to.deep.equal([7, 7]);
   });
 
+  it("claim 2's seeds (reward models, best-of-n, PPO) on 2 threads equal the sequential run byte for byte", async () => {
+    const config = resolveOvershootConfig({ rmPairs: 150, heldOutPairs: 60, trainDocs: 300, heldOutDocs: 50, ns: [1, 8], rm: { epochs: 2 }, klGrid: [0.2, 1], matchedKl: 1, ppoSeeds: 1, ppoCheckpoints: [1], ppo: { iterations: 2, batchSize: 32, minibatches: 2 } });
+    const world = withNoisyOracle(createWorld()).config;
+    const jobs = [101, 102, 103].map((seed, i) => ({ seed, condition: "claim 2", payload: { world, config, seed, withPpo: i === 0 } }));
+    const sequential = await runSeedJobs(sequentialSeedRunner, overshootSeedTask, jobs);
+    const pooled = await runSeedJobs(seedPool({ workers: 2 }), overshootSeedTask, jobs);
+    expect(JSON.stringify(pooled)).to.equal(JSON.stringify(sequential));
+    expect(pooled).to.deep.equal(sequential);
+    expect(pooled[0]!.ppo.length).to.be.greaterThan(0);
+    expect(pooled[1]!.bon.length).to.be.greaterThan(0);
+  });
+
   it("a job failing in a thread names its seed and condition", async () => {
     const b = claim.budget("quick");
     const bad = { ...b, epochs: 0 };
@@ -72,7 +86,7 @@ describe("node/seed-pool: a claim's seeds on worker threads", function () {
 
   it("every seed task exported under claims is found at its address", () => {
     const tasks = exportedTasks();
-    expect(tasks.map((t) => t.at)).to.include("ratersNotOutcomes.ratersNotOutcomesSeedTask");
+    expect(tasks.map((t) => t.at)).to.include.members(["ratersNotOutcomes.ratersNotOutcomesSeedTask", "rewardModelOvershoots.overshootSeedTask"]);
     for (const t of tasks) {
       expect(t.address).to.equal(t.at);
       expect(resolveSeedTask(t.address).address).to.equal(t.at);
