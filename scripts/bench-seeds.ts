@@ -1,0 +1,59 @@
+/**
+ * Seed-pool benchmark: one claim's whole `claim.run` (quick budget by default: its exact
+ * incentive level in this thread, then its seeds) with the seeds run one after another
+ * (1 worker) and on a pool of 2 worker threads, alternating, wall clock including thread
+ * start-up (each thread loads TensorFlow.js and the world). The results of both must be
+ * identical (checked, as JSON text). The CPU column is this process's CPU time over wall
+ * time (threads included): ≈ 2 means both cores were ours; less means other processes
+ * shared them.
+ *
+ *   make bench-seeds                                   (claim 1, quick, 2 rounds)
+ *   tsx scripts/bench-seeds.ts --claim 2 --rounds 3 --full
+ */
+import * as os from "node:os";
+import { claims, createWorld, initBackend, type Mode } from "../dist";
+import { seedPool, type SeedRunner } from "../dist/node";
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+
+const CLAIMS = { "1": claims.ratersNotOutcomes.claim, "2": claims.rewardModelOvershoots.claim } as const;
+
+async function main(): Promise<void> {
+  const which = arg("--claim", "1");
+  const claim = CLAIMS[which as keyof typeof CLAIMS];
+  if (!claim) throw new Error(`--claim must be one of ${Object.keys(CLAIMS).join(", ")}`);
+  const rounds = Number(arg("--rounds", "2"));
+  const mode: Mode = process.argv.includes("--full") ? "full" : "quick";
+  await initBackend();
+  const budget = claim.budget(mode) as never;
+  const world = createWorld();
+  const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
+  console.log(`seed benchmark: claim ${which} (${claim.notebook}), ${mode} budget, ${(budget as { seeds: number[] }).seeds.length} seeds; ${os.availableParallelism()} cores; load average ${load()}`);
+  const runners: [string, SeedRunner][] = [["1 worker (sequential)", seedPool({ workers: 1 })], ["2 workers (pool)", seedPool({ workers: 2 })]];
+  const times = new Map<string, { s: number; cpu: number }[]>();
+  let reference: string | null = null;
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, runner] of r % 2 === 0 ? runners : [...runners].reverse()) {
+      const t = performance.now(), c = process.cpuUsage();
+      const results = await claim.run(world, budget, (budget as { seeds: number[] }).seeds, undefined, { runner });
+      const s = (performance.now() - t) / 1000, u = process.cpuUsage(c);
+      const text = JSON.stringify(results);
+      if (reference === null) reference = text;
+      else if (text !== reference) throw new Error(`results differ (${name}, round ${r + 1})`);
+      const cpu = (u.user + u.system) / 1e6 / s;
+      (times.get(name) ?? times.set(name, []).get(name)!).push({ s, cpu });
+      console.log(`  round ${r + 1}, ${name}: ${s.toFixed(1)} s wall, CPU/wall ${cpu.toFixed(2)}; load average ${load()}`);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  const [one, two] = runners.map(([n]) => median(times.get(n)!.map((x) => x.s)));
+  console.log(`median: 1 worker ${one!.toFixed(1)} s, 2 workers ${two!.toFixed(1)} s → speed-up ×${(one! / two!).toFixed(2)}; results identical in every run`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
