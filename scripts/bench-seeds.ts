@@ -2,17 +2,18 @@
  * Seed-pool benchmark: one claim's whole `claim.run` (quick budget by default: its exact
  * incentive level in this thread, then its seeds) with the seeds run one after another
  * (1 worker) and on a pool of 2 worker threads, alternating, wall clock including thread
- * start-up (each thread loads TensorFlow.js and the world). The results of both must be
+ * start-up (each thread loads TensorFlow.js and the world). With `--seeds-only`, only the
+ * seeds' part (claim 1's trained level; claim 2's per-seed jobs), which the pool spreads. The results of both must be
  * identical (checked, as JSON text). The CPU column is this process's CPU time over wall
  * time (threads included): ≈ 2 means both cores were ours; less means other processes
  * shared them.
  *
  *   make bench-seeds                                   (claim 1, quick, 2 rounds)
- *   tsx scripts/bench-seeds.ts --claim 2 --rounds 3 --full
+ *   tsx scripts/bench-seeds.ts --claim 2 --rounds 3 --seeds-only [--full]
  */
 import * as os from "node:os";
-import { claims, createWorld, initBackend, type Mode } from "../dist";
-import { seedPool, type SeedRunner } from "../dist/node";
+import { claims, createWorld, initBackend, type Mode, type SeedRunner } from "../dist";
+import { seedPool } from "../dist/node";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -21,24 +22,37 @@ function arg(name: string, fallback: string): string {
 
 const CLAIMS = { "1": claims.ratersNotOutcomes.claim, "2": claims.rewardModelOvershoots.claim } as const;
 
+/** The seeds' part of each claim alone (no incentive level). */
+const SEEDS_ONLY: Record<keyof typeof CLAIMS, (world: ReturnType<typeof createWorld>, budget: never, runner: SeedRunner) => Promise<unknown>> = {
+  "1": (world, budget, runner) => claims.ratersNotOutcomes.runRatersNotOutcomesTrained(world, budget, (budget as { seeds: number[] }).seeds, undefined, { runner }),
+  "2": (world, budget, runner) => {
+    const { seeds, ...overrides } = budget as { seeds: number[] };
+    const config = claims.rewardModelOvershoots.resolveOvershootConfig(overrides);
+    const w = claims.kit.withNoisyOracle(world).config;
+    const jobs = seeds.map((seed, i) => ({ seed, condition: "claim 2", payload: { world: w, config, seed, withPpo: i < config.ppoSeeds } }));
+    return claims.kit.runSeedJobs(runner, claims.rewardModelOvershoots.overshootSeedTask, jobs);
+  },
+};
+
 async function main(): Promise<void> {
   const which = arg("--claim", "1");
   const claim = CLAIMS[which as keyof typeof CLAIMS];
   if (!claim) throw new Error(`--claim must be one of ${Object.keys(CLAIMS).join(", ")}`);
   const rounds = Number(arg("--rounds", "2"));
   const mode: Mode = process.argv.includes("--full") ? "full" : "quick";
+  const seedsOnly = process.argv.includes("--seeds-only");
   await initBackend();
   const budget = claim.budget(mode) as never;
   const world = createWorld();
   const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
-  console.log(`seed benchmark: claim ${which} (${claim.notebook}), ${mode} budget, ${(budget as { seeds: number[] }).seeds.length} seeds; ${os.availableParallelism()} cores; load average ${load()}`);
+  console.log(`seed benchmark: claim ${which} (${claim.notebook}), ${mode} budget, ${(budget as { seeds: number[] }).seeds.length} seeds, ${seedsOnly ? "seeds only" : "whole run"}; ${os.availableParallelism()} cores; load average ${load()}`);
   const runners: [string, SeedRunner][] = [["1 worker (sequential)", seedPool({ workers: 1 })], ["2 workers (pool)", seedPool({ workers: 2 })]];
   const times = new Map<string, { s: number; cpu: number }[]>();
   let reference: string | null = null;
   for (let r = 0; r < rounds; r++) {
     for (const [name, runner] of r % 2 === 0 ? runners : [...runners].reverse()) {
       const t = performance.now(), c = process.cpuUsage();
-      const results = await claim.run(world, budget, (budget as { seeds: number[] }).seeds, undefined, { runner });
+      const results = seedsOnly ? await SEEDS_ONLY[which as keyof typeof CLAIMS](world, budget, runner) : await claim.run(world, budget, (budget as { seeds: number[] }).seeds, undefined, { runner });
       const s = (performance.now() - t) / 1000, u = process.cpuUsage(c);
       const text = JSON.stringify(results);
       if (reference === null) reference = text;
