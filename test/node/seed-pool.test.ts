@@ -9,6 +9,7 @@ import { ConfigError } from "../../src/errors";
 import { createWorld } from "../../src/world";
 import { overshootSeedTask, resolveOvershootConfig } from "../../src/claims/reward-model-overshoots";
 import { withNoisyOracle } from "../../src/claims/kit";
+import { deceptionSeedTask, resolveRevealSweepConfig } from "../../src/claims/deception-survives-rating";
 import { setupBackend } from "../helpers/backend";
 
 /** Every seed task exported under `claims` (objects with an address and a run function), found by walking the namespace. */
@@ -70,6 +71,22 @@ describe("node/seed-pool: a claim's seeds on worker threads", function () {
     expect(pooled[1]!.bon.length).to.be.greaterThan(0);
   });
 
+  it("claim 3's seeds (online DPO per φ, the post-update reveal, shortfalls from limits the thread computes) on 2 threads equal the sequential run", async () => {
+    const world = createWorld().config;
+    const base = resolveRevealSweepConfig({ phis: [0, 1], trainDocs: 300, heldOutDocs: 50, dpo: { rounds: 1, pairsPerRound: 64 } });
+    const jobs = [101, 102, 103].map((seed, i) => ({
+      seed,
+      condition: "sweep",
+      payload: { world, config: { ...base, revealAfter: i === 1 }, seed, shortfall: i === 0 ? { population: base.population, phis: [0, 1] } : null },
+    }));
+    const sequential = await runSeedJobs(sequentialSeedRunner, deceptionSeedTask, jobs);
+    const pooled = await runSeedJobs(seedPool({ workers: 2 }), deceptionSeedTask, jobs);
+    expect(JSON.stringify(pooled)).to.equal(JSON.stringify(sequential));
+    expect(pooled).to.deep.equal(sequential);
+    expect(pooled[0]!.some((r) => typeof r.shortfall === "number")).to.equal(true);
+    expect(pooled[1]!.some((r) => r.trainingIdenticalToPhi0 === 1)).to.equal(true);
+  });
+
   it("a job failing in a thread names its seed and condition", async () => {
     const b = claim.budget("quick");
     const bad = { ...b, epochs: 0 };
@@ -86,7 +103,7 @@ describe("node/seed-pool: a claim's seeds on worker threads", function () {
 
   it("every seed task exported under claims is found at its address", () => {
     const tasks = exportedTasks();
-    expect(tasks.map((t) => t.at)).to.include.members(["ratersNotOutcomes.ratersNotOutcomesSeedTask", "rewardModelOvershoots.overshootSeedTask"]);
+    expect(tasks.map((t) => t.at)).to.include.members(["ratersNotOutcomes.ratersNotOutcomesSeedTask", "rewardModelOvershoots.overshootSeedTask", "deceptionSurvivesRating.deceptionSeedTask"]);
     for (const t of tasks) {
       expect(t.address).to.equal(t.at);
       expect(resolveSeedTask(t.address).address).to.equal(t.at);
