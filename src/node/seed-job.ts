@@ -1,7 +1,8 @@
 /**
  * The job a pool thread runs for {@link ./seed-pool}: finds the claim task at its address
- * under the library's `claims` namespace and runs it with the payload. The TensorFlow.js
- * backend is chosen once per thread (the same choice as the notebook's: same environment).
+ * under the library's `claims` namespace and runs it with the payload. The thread uses the
+ * TensorFlow.js backend the caller's thread was using (chosen once per thread), so a job's
+ * numbers are those the caller would get running it itself.
  */
 import * as claims from "../claims";
 import { initBackend } from "../tf/backend";
@@ -11,6 +12,8 @@ import type { SeedTask } from "../claims/kit/seed-runner";
 export interface SeedJobPayload {
   address: string;
   payload: unknown;
+  /** The caller's TensorFlow.js backend. */
+  backend: string;
 }
 
 /** The task at `address` (a dotted path under `claims`); throws naming the address if there is none. */
@@ -24,7 +27,8 @@ export function resolveSeedTask(address: string): SeedTask<unknown, unknown> {
 
 /** Runs one seed job in this thread. */
 export async function runSeedJob(p: SeedJobPayload): Promise<unknown> {
-  await initBackend();
+  const info = await initBackend(p.backend);
+  if (info.name !== p.backend) throw new Error(`pool thread: backend ${info.name}, but the caller uses ${p.backend}`);
   return resolveSeedTask(p.address).run(p.payload);
 }
 

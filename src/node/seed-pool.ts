@@ -8,10 +8,12 @@
  *
  * Threads: `workers`, else the environment's `RLHF_WORKERS`, else the machine's cores
  * (`defaultWorkers()`), and never more than there are jobs. With one worker the jobs run
- * in this thread, one after another (the sequential runner: no thread is started). A pool
+ * in this thread, one after another (the sequential runner: no thread is started), and so
+ * does a single job. Threads use this thread's TensorFlow.js backend. A pool
  * is started for each `map` and closed when it ends, so nothing is left running. Threads
  * report a job when it finishes, not its steps.
  */
+import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "../errors";
 import { SeedJobError, sequentialSeedRunner, type SeedJob, type SeedRunner, type SeedRunnerHooks, type SeedTask } from "../claims/kit/seed-runner";
 import { checkWorkers, createPool, defaultWorkers } from "./pool";
@@ -43,6 +45,8 @@ export function seedPool(options: SeedPoolOptions = {}): SeedRunner {
       if (jobs.length === 0) return [];
       if (resolveSeedTask(task.address) !== (task as unknown)) throw new TypeError(`seed task ${task.address} is not the task exported at claims.${task.address}`);
       if (jobs.length === 1) return sequentialSeedRunner.map(task, jobs, hooks);
+      // Threads use this thread's TensorFlow.js backend (a run's numbers depend on it).
+      const backend = tf.getBackend();
       const pool = createPool({ workers: Math.min(workers, jobs.length) });
       const abort = new AbortController();
       let failure: SeedJobError | null = null;
@@ -50,7 +54,7 @@ export function seedPool(options: SeedPoolOptions = {}): SeedRunner {
         return await Promise.all(
           jobs.map(async (job, i) => {
             try {
-              const r = await pool.run<R, SeedJobPayload>({ module: SEED_JOB_MODULE, fn: "runSeedJob", payload: { address: task.address, payload: job.payload } }, abort.signal);
+              const r = await pool.run<R, SeedJobPayload>({ module: SEED_JOB_MODULE, fn: "runSeedJob", payload: { address: task.address, payload: job.payload, backend } }, abort.signal);
               hooks.onDone?.(i);
               return r;
             } catch (e) {
