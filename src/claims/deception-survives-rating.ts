@@ -24,7 +24,7 @@ import { meanCI, pairedDifferenceCI, linearFit, type Interval } from "../stats/i
 import type { Mode } from "../mode";
 import { ConfigError } from "../errors";
 import { assertFiniteRow, summarise, type OnProgress } from "./kit/seeds";
-import { runSeedJobs, seedTask, worldFromConfig, type ClaimRunOptions } from "./kit/seed-runner";
+import { alongside, runSeedJobs, seedTask, worldFromConfig, type ClaimRunOptions } from "./kit/seed-runner";
 import { trainOnlineDpo, type DpoConfig } from "../train/dpo";
 import { contextSampler, evaluatePolicy, pairLabeler, trainBaseModel, type BaseModel, type JudgedPair, type WorldPolicy } from "./kit/world-runs";
 import { exactPart, makePart, twoLevelDecision, type BaseBudget, type ClaimModule, type Decision, type Part } from "./kit/contract";
@@ -588,7 +588,6 @@ export async function runDeception(world: World, budget: DeceptionBudget, seeds:
   const cfg = resolveRevealSweepConfig(overrides, "claim 3 budget");
   const evalWorld = withRevealRate(world, 0);
   const limitPhis = [...incentivePhis, ...cfg.phis];
-  const inc = incentiveLimits(evalWorld, cfg.population, limitPhis);
   const withShortfall = new Set(seeds.slice(0, shortfallSeeds));
   const withReveal = new Set(seeds.slice(0, revealAfterSeeds));
   const condition = "sweep";
@@ -597,7 +596,12 @@ export async function runDeception(world: World, budget: DeceptionBudget, seeds:
     condition,
     payload: { world: world.config, config: { ...cfg, revealAfter: cfg.revealAfter && withReveal.has(seed) }, seed, shortfall: withShortfall.has(seed) ? { population: cfg.population, phis: limitPhis } : null },
   }));
-  const perSeed = await runSeedJobs(options.runner, deceptionSeedTask, jobs, onProgress);
+  // The limits first in a sequential run (its shortfall seeds then find them here); beside the seeds with threads.
+  const { here: inc, seeds: perSeed } = await alongside(
+    options.runner,
+    () => incentiveLimits(evalWorld, cfg.population, limitPhis),
+    (onStarted) => runSeedJobs(options.runner, deceptionSeedTask, jobs, onProgress, onStarted),
+  );
   const rows: SweepSeedRow[] = [];
   perSeed.forEach((seedRows, i) => {
     for (const r of seedRows) {

@@ -25,6 +25,12 @@ export function resolveSeedTask(address: string): SeedTask<unknown, unknown> {
   return task as SeedTask<unknown, unknown>;
 }
 
+/** Loads this thread's library and backend (the pool's first job on each thread). */
+export async function warmSeedThread(p: { backend: string }): Promise<void> {
+  const info = await initBackend(p.backend);
+  if (info.name !== p.backend) throw new Error(`pool thread: backend ${info.name}, but the caller uses ${p.backend}`);
+}
+
 /** Runs one seed job in this thread. */
 export async function runSeedJob(p: SeedJobPayload): Promise<unknown> {
   const info = await initBackend(p.backend);

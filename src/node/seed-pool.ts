@@ -47,11 +47,15 @@ export function seedPool(options: SeedPoolOptions = {}): SeedRunner {
       if (jobs.length === 1) return sequentialSeedRunner.map(task, jobs, hooks);
       // Threads use this thread's TensorFlow.js backend (a run's numbers depend on it).
       const backend = tf.getBackend();
-      const pool = createPool({ workers: Math.min(workers, jobs.length) });
+      const threads = Math.min(workers, jobs.length);
+      const pool = createPool({ workers: threads });
       const abort = new AbortController();
       let failure: SeedJobError | null = null;
       try {
-        return await Promise.all(
+        // Every thread loads the library and its backend first, so the jobs below go out to
+        // ready threads at once (and `onStarted` may let this thread get busy).
+        await Promise.all(Array.from({ length: threads }, () => pool.run({ module: SEED_JOB_MODULE, fn: "warmSeedThread", payload: { backend } })));
+        const all = Promise.all(
           jobs.map(async (job, i) => {
             try {
               const r = await pool.run<R, SeedJobPayload>({ module: SEED_JOB_MODULE, fn: "runSeedJob", payload: { address: task.address, payload: job.payload, backend } }, abort.signal);
@@ -67,6 +71,8 @@ export function seedPool(options: SeedPoolOptions = {}): SeedRunner {
             }
           }),
         );
+        hooks.onStarted?.();
+        return await all;
       } finally {
         await pool.close();
       }

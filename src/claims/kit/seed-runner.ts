@@ -48,6 +48,8 @@ export interface SeedRunnerHooks {
   onStep?: (index: number, label: string) => void;
   /** Job `index` finished (in completion order). */
   onDone?: (index: number) => void;
+  /** The jobs are on their threads: this thread is free for other work until they finish (runners with threads only). */
+  onStarted?: () => void;
 }
 
 /** Runs jobs of one task; results come back in job order, whichever order they finish in. */
@@ -96,11 +98,47 @@ export const sequentialSeedRunner: SeedRunner = {
 export interface ClaimRunOptions {
   /** Who runs the seeds (default {@link sequentialSeedRunner}). */
   runner?: SeedRunner;
+  /** Called once the seed jobs run on threads (see {@link alongside}); internal to a claim's run. */
+  onStarted?: () => void;
+}
+
+/**
+ * Runs a claim's work of this thread (`here`: typically its exact incentive level) and its
+ * seed jobs (`seeds`, given the `onStarted` hook to pass to the runner), returning both.
+ * With a runner of one worker, `here` runs first and the seeds after it, as a sequential run
+ * always did. With threads, the seeds start first and `here` runs once they are on their
+ * threads, so the threads train while this thread computes. The results do not depend on
+ * the order: the two parts share nothing but their inputs.
+ */
+export async function alongside<A, B>(runner: SeedRunner | undefined, here: () => A | Promise<A>, seeds: (onStarted: () => void) => Promise<B>): Promise<{ here: A; seeds: B }> {
+  if (!runner || runner.workers <= 1) {
+    const a = await here();
+    return { here: a, seeds: await seeds(() => undefined) };
+  }
+  let started: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  const pending = seeds(started);
+  const settled = pending.then(
+    () => undefined,
+    () => undefined,
+  );
+  await Promise.race([ready, settled]);
+  // One more turn of the event loop, so the runner's messages to its threads are out.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  let a: A;
+  try {
+    a = await here();
+  } catch (e) {
+    await settled;
+    throw e;
+  }
+  return { here: a, seeds: await pending };
 }
 
 /**
  * Runs `jobs` of `task` on `runner` (default sequential) with progress counted in steps:
- * job i is worth `steps[i]` steps (1 when absent). A runner that reports steps moves the
+ * job i is worth `steps[i]` steps (1 when absent); `onStarted` goes to the runner (see
+ * {@link alongside}). A runner that reports steps moves the
  * count one step at a time; one that does not moves it by a whole job when the job
  * finishes, so `done` reaches `total` either way.
  */
@@ -109,6 +147,7 @@ export async function runSeedJobs<P, R>(
   task: SeedTask<P, R>,
   jobs: readonly (SeedJob<P> & { steps?: number })[],
   onProgress?: OnProgress,
+  onStarted?: () => void,
 ): Promise<R[]> {
   const steps = jobs.map((j) => Math.max(1, j.steps ?? 1));
   const total = steps.reduce((a, b) => a + b, 0);
@@ -127,6 +166,7 @@ export async function runSeedJobs<P, R>(
       done += left;
       if (left > 0) onProgress?.(done, total, name(i));
     },
+    ...(onStarted ? { onStarted } : {}),
   });
 }
 

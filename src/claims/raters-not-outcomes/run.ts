@@ -238,7 +238,7 @@ export async function runRatersNotOutcomesTrained(world: World, budget: RatersNo
     steps: runsPerSeed(world, b, i < b.sideSeeds),
     payload: { world: world.config, budget: b, seed, side: i < b.sideSeeds, shortfall: i < b.shortfallSeeds },
   }));
-  const perSeed = await runSeedJobs(options.runner, ratersNotOutcomesSeedTask, jobs, onProgress);
+  const perSeed = await runSeedJobs(options.runner, ratersNotOutcomesSeedTask, jobs, onProgress, options.onStarted);
   const rows: RnoRow[] = [];
   perSeed.forEach((seedRows, i) => {
     const seed = seeds[i]!;

@@ -13,7 +13,7 @@ import { contextSampler, exactPolicyDistribution, pairLabeler, trainBaseModel, t
 import { rewardFeatures } from "../kit/world-adapter";
 import { withNoisyOracle } from "../kit/incentive-runs";
 import { checkField, SEEDS_RULE } from "../kit/budget";
-import { runSeedJobs, seedTask, worldFromConfig, type ClaimRunOptions } from "../kit/seed-runner";
+import { alongside, runSeedJobs, seedTask, worldFromConfig, type ClaimRunOptions } from "../kit/seed-runner";
 import { cachedTable, corpusTable, exactDistribution, exactMetrics, expectedTrueUtility, fixedPopulation, judgeOracle, meanRaterParams, pickMetrics, type Context, type ExactDistribution, type PopulationConfig, type World, type WorldConfig, type WorldMetrics } from "../../world";
 import { resolveOvershootConfig, type OvershootConfig, type OvershootOverrides } from "./config";
 import { bestOfNDistribution, scoreTable, type ScoreTable } from "./tables";
@@ -286,7 +286,8 @@ export const overshootSeedTask = seedTask("rewardModelOvershoots.overshootSeedTa
 /**
  * The incentive level once, then `overshootSeed` for each seed (root `Rng.fromSeed(seed)`;
  * PPO for the first `ppoSeeds`), one job per seed on `options.runner` (default: one after
- * another in this thread), all in the world with the noisy oracle. The config and the
+ * another in this thread, after the incentive level; with threads, beside it: `alongside`),
+ * all in the world with the noisy oracle. The config and the
  * seeds are checked before any work (a ConfigError is thrown, not returned as a rejected
  * promise); a NaN or infinite number in any row fails the run, naming the seed and the
  * row's condition.
@@ -298,11 +299,17 @@ export function runOvershoot(world0: World, overrides: OvershootOverrides, seeds
 }
 
 async function runOvershootChecked(world: World, cfg: OvershootConfig, seeds: readonly number[], onProgress: OnProgress | undefined, options: ClaimRunOptions): Promise<OvershootResults> {
-  const incentive = incentiveFrontiers(world, cfg);
-  for (const r of incentive) assertFiniteRow(r, 0, `label limit of the ${r.labeller}, KL ${r.klTarget}`);
-  onProgress?.(0, seeds.length, "label limits");
   const jobs = seeds.map((seed, i) => ({ seed, condition: "claim 2", payload: { world: world.config, config: cfg, seed, withPpo: i < cfg.ppoSeeds } }));
-  const results = await runSeedJobs(options.runner, overshootSeedTask, jobs, onProgress);
+  const { here: incentive, seeds: results } = await alongside(
+    options.runner,
+    () => {
+      const rows = incentiveFrontiers(world, cfg);
+      for (const r of rows) assertFiniteRow(r, 0, `label limit of the ${r.labeller}, KL ${r.klTarget}`);
+      onProgress?.(0, seeds.length, "label limits");
+      return rows;
+    },
+    (onStarted) => runSeedJobs(options.runner, overshootSeedTask, jobs, onProgress, onStarted),
+  );
   const perSeed: SeedResult[] = results.map((result, i) => {
     const seed = seeds[i]!;
     for (const r of result.frontier) assertFiniteRow(r, seed, `RM frontier of the ${r.labeller} on the ${r.reference}, KL ${r.klTarget}`);

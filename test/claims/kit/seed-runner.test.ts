@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { runSeedJobs, seedTask, SeedJobError, sequentialSeedRunner, type SeedRunner } from "../../../src/claims/kit/seed-runner";
+import { alongside, runSeedJobs, seedTask, SeedJobError, sequentialSeedRunner, type SeedRunner } from "../../../src/claims/kit/seed-runner";
 import { Rng } from "../../../src/rng";
 
 /** A task of two steps per seed that draws from the seed's own stream. */
@@ -54,5 +54,41 @@ describe("claims/kit/seed-runner: who runs a claim's seeds", () => {
 
   it("a task's address must be a dotted path", () => {
     expect(() => seedTask("nodots", () => 0)).to.throw(RangeError, /dotted path/);
+  });
+
+  it("alongside: one worker runs this thread's part first; threads get their jobs first and this thread works meanwhile", async () => {
+    const order: string[] = [];
+    const seeds = (onStarted: () => void) =>
+      (async () => {
+        order.push("seeds start");
+        onStarted();
+        await new Promise((r) => setTimeout(r, 20));
+        order.push("seeds end");
+        return 2;
+      })();
+    const here = () => (order.push("here"), 1);
+    expect(await alongside(sequentialSeedRunner, here, seeds)).to.deep.equal({ here: 1, seeds: 2 });
+    expect(order).to.deep.equal(["here", "seeds start", "seeds end"]);
+    order.length = 0;
+    expect(await alongside(reversed, here, seeds)).to.deep.equal({ here: 1, seeds: 2 });
+    expect(order).to.deep.equal(["seeds start", "here", "seeds end"]);
+  });
+
+  it("alongside: an error of this thread's part is thrown after the jobs have settled", async () => {
+    let seedsEnded = false;
+    let err: unknown;
+    await alongside(
+      reversed,
+      () => {
+        throw new Error("here failed");
+      },
+      async (onStarted) => {
+        onStarted();
+        await new Promise((r) => setTimeout(r, 20));
+        seedsEnded = true;
+      },
+    ).catch((e: unknown) => (err = e));
+    expect((err as Error).message).to.equal("here failed");
+    expect(seedsEnded).to.equal(true);
   });
 });
