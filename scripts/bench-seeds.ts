@@ -9,7 +9,7 @@
  * shared them.
  *
  *   make bench-seeds                                   (claim 1, quick, 2 rounds)
- *   tsx scripts/bench-seeds.ts --claim 2 --rounds 3 --seeds-only [--full]
+ *   tsx scripts/bench-seeds.ts --claim 2 --rounds 3 --seeds-only [--full] [--seeds 6]   (--seeds N: seeds 101…100+N)
  */
 import * as os from "node:os";
 import { claims, createWorld, initBackend, type Mode, type SeedRunner } from "../dist";
@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   const mode: Mode = process.argv.includes("--full") ? "full" : "quick";
   const seedsOnly = process.argv.includes("--seeds-only");
   await initBackend();
-  const budget = claim.budget(mode) as never;
+  const count = Number(arg("--seeds", "0"));
+  const budget = claim.budget(mode, count > 0 ? { seeds: Array.from({ length: count }, (_, i) => 101 + i) } : undefined) as never;
   const world = createWorld();
   const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
   console.log(`seed benchmark: claim ${which} (${claim.notebook}), ${mode} budget, ${(budget as { seeds: number[] }).seeds.length} seeds, ${seedsOnly ? "seeds only" : "whole run"}; ${os.availableParallelism()} cores; load average ${load()}`);
