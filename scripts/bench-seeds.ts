@@ -63,7 +63,10 @@ async function main(): Promise<void> {
       console.log(`  round ${r + 1}, ${name}: ${s.toFixed(1)} s wall, CPU/wall ${cpu.toFixed(2)}; load average ${load()}`);
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b), m = Math.floor(v.length / 2);
+    return v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+  };
   const [one, two] = runners.map(([n]) => median(times.get(n)!.map((x) => x.s)));
   console.log(`median: 1 worker ${one!.toFixed(1)} s, 2 workers ${two!.toFixed(1)} s → speed-up ×${(one! / two!).toFixed(2)}; results identical in every run`);
 }
