@@ -24,7 +24,8 @@ const CLAIMS = { "1": claims.ratersNotOutcomes.claim, "2": claims.rewardModelOve
 
 /** The seeds' part of each claim alone (no incentive level). */
 const SEEDS_ONLY: Record<keyof typeof CLAIMS, (world: ReturnType<typeof createWorld>, budget: never, runner: SeedRunner) => Promise<unknown>> = {
-  "1": (world, budget, runner) => claims.ratersNotOutcomes.runRatersNotOutcomesTrained(world, budget, (budget as { seeds: number[] }).seeds, undefined, { runner }),
+  "1": (world, budget, runner) =>
+    claims.ratersNotOutcomes.runRatersNotOutcomesTrained(world, budget, (budget as { seeds: number[] }).seeds, undefined, { runner }),
   "2": (world, budget, runner) => {
     const { seeds, ...overrides } = budget as { seeds: number[] };
     const config = claims.rewardModelOvershoots.resolveOvershootConfig(overrides);
@@ -45,16 +46,29 @@ async function main(): Promise<void> {
   const count = Number(arg("--seeds", "0"));
   const budget = claim.budget(mode, count > 0 ? { seeds: Array.from({ length: count }, (_, i) => 101 + i) } : undefined) as never;
   const world = createWorld();
-  const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
-  console.log(`seed benchmark: claim ${which} (${claim.notebook}), ${mode} budget, ${(budget as { seeds: number[] }).seeds.length} seeds, ${seedsOnly ? "seeds only" : "whole run"}; ${os.availableParallelism()} cores; load average ${load()}`);
-  const runners: [string, SeedRunner][] = [["1 worker (sequential)", seedPool({ workers: 1 })], ["2 workers (pool)", seedPool({ workers: 2 })]];
+  const load = () =>
+    os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ");
+  console.log(
+    `seed benchmark: claim ${which} (${claim.notebook}), ${mode} budget, ${(budget as { seeds: number[] }).seeds.length} seeds, ${seedsOnly ? "seeds only" : "whole run"}; ${os.availableParallelism()} cores; load average ${load()}`,
+  );
+  const runners: [string, SeedRunner][] = [
+    ["1 worker (sequential)", seedPool({ workers: 1 })],
+    ["2 workers (pool)", seedPool({ workers: 2 })],
+  ];
   const times = new Map<string, { s: number; cpu: number }[]>();
   let reference: string | null = null;
   for (let r = 0; r < rounds; r++) {
     for (const [name, runner] of r % 2 === 0 ? runners : [...runners].reverse()) {
-      const t = performance.now(), c = process.cpuUsage();
-      const results = seedsOnly ? await SEEDS_ONLY[which as keyof typeof CLAIMS](world, budget, runner) : await claim.run(world, budget, (budget as { seeds: number[] }).seeds, undefined, { runner });
-      const s = (performance.now() - t) / 1000, u = process.cpuUsage(c);
+      const t = performance.now(),
+        c = process.cpuUsage();
+      const results = seedsOnly
+        ? await SEEDS_ONLY[which as keyof typeof CLAIMS](world, budget, runner)
+        : await claim.run(world, budget, (budget as { seeds: number[] }).seeds, undefined, { runner });
+      const s = (performance.now() - t) / 1000,
+        u = process.cpuUsage(c);
       const text = JSON.stringify(results);
       if (reference === null) reference = text;
       else if (text !== reference) throw new Error(`results differ (${name}, round ${r + 1})`);
@@ -64,7 +78,8 @@ async function main(): Promise<void> {
     }
   }
   const median = (xs: number[]) => {
-    const v = [...xs].sort((a, b) => a - b), m = Math.floor(v.length / 2);
+    const v = [...xs].sort((a, b) => a - b),
+      m = Math.floor(v.length / 2);
     return v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
   };
   const [one, two] = runners.map(([n]) => median(times.get(n)!.map((x) => x.s)));

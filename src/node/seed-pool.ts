@@ -43,7 +43,8 @@ export function seedPool(options: SeedPoolOptions = {}): SeedRunner {
     workers,
     async map<P, R>(task: SeedTask<P, R>, jobs: readonly SeedJob<P>[], hooks: SeedRunnerHooks = {}): Promise<R[]> {
       if (jobs.length === 0) return [];
-      if (resolveSeedTask(task.address) !== (task as unknown)) throw new TypeError(`seed task ${task.address} is not the task exported at claims.${task.address}`);
+      if (resolveSeedTask(task.address) !== (task as unknown))
+        throw new TypeError(`seed task ${task.address} is not the task exported at claims.${task.address}`);
       if (jobs.length === 1) return sequentialSeedRunner.map(task, jobs, hooks);
       // Threads use this thread's TensorFlow.js backend (a run's numbers depend on it).
       const backend = tf.getBackend();
@@ -58,7 +59,10 @@ export function seedPool(options: SeedPoolOptions = {}): SeedRunner {
         const all = Promise.all(
           jobs.map(async (job, i) => {
             try {
-              const r = await pool.run<R, SeedJobPayload>({ module: SEED_JOB_MODULE, fn: "runSeedJob", payload: { address: task.address, payload: job.payload, backend } }, abort.signal);
+              const r = await pool.run<R, SeedJobPayload>(
+                { module: SEED_JOB_MODULE, fn: "runSeedJob", payload: { address: task.address, payload: job.payload, backend } },
+                abort.signal,
+              );
               hooks.onDone?.(i);
               return r;
             } catch (e) {

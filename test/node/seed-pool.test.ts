@@ -60,7 +60,19 @@ describe("node/seed-pool: a claim's seeds on worker threads", function () {
   });
 
   it("claim 2's seeds (reward models, best-of-n, PPO) on 2 threads equal the sequential run byte for byte", async () => {
-    const config = resolveOvershootConfig({ rmPairs: 150, heldOutPairs: 60, trainDocs: 300, heldOutDocs: 50, ns: [1, 8], rm: { epochs: 2 }, klGrid: [0.2, 1], matchedKl: 1, ppoSeeds: 1, ppoCheckpoints: [1], ppo: { iterations: 2, batchSize: 32, minibatches: 2 } });
+    const config = resolveOvershootConfig({
+      rmPairs: 150,
+      heldOutPairs: 60,
+      trainDocs: 300,
+      heldOutDocs: 50,
+      ns: [1, 8],
+      rm: { epochs: 2 },
+      klGrid: [0.2, 1],
+      matchedKl: 1,
+      ppoSeeds: 1,
+      ppoCheckpoints: [1],
+      ppo: { iterations: 2, batchSize: 32, minibatches: 2 },
+    });
     const world = withNoisyOracle(createWorld()).config;
     const jobs = [101, 102, 103].map((seed, i) => ({ seed, condition: "claim 2", payload: { world, config, seed, withPpo: i === 0 } }));
     const sequential = await runSeedJobs(sequentialSeedRunner, overshootSeedTask, jobs);
@@ -103,7 +115,11 @@ describe("node/seed-pool: a claim's seeds on worker threads", function () {
 
   it("every seed task exported under claims is found at its address", () => {
     const tasks = exportedTasks();
-    expect(tasks.map((t) => t.at)).to.include.members(["ratersNotOutcomes.ratersNotOutcomesSeedTask", "rewardModelOvershoots.overshootSeedTask", "deceptionSurvivesRating.deceptionSeedTask"]);
+    expect(tasks.map((t) => t.at)).to.include.members([
+      "ratersNotOutcomes.ratersNotOutcomesSeedTask",
+      "rewardModelOvershoots.overshootSeedTask",
+      "deceptionSurvivesRating.deceptionSeedTask",
+    ]);
     for (const t of tasks) {
       expect(t.address).to.equal(t.at);
       expect(resolveSeedTask(t.address).address).to.equal(t.at);

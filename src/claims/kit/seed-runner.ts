@@ -30,7 +30,8 @@ export interface SeedTask<P, R> {
 
 /** Declares a task (see {@link SeedTask}); `address` must be where the task is exported under `claims`. */
 export function seedTask<P, R>(address: string, run: (payload: P, onStep?: (label: string) => void) => R | Promise<R>): SeedTask<P, R> {
-  if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/.test(address)) throw new RangeError(`seed task address "${address}" is not a dotted path such as "ratersNotOutcomes.seedTask"`);
+  if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/.test(address))
+    throw new RangeError(`seed task address "${address}" is not a dotted path such as "ratersNotOutcomes.seedTask"`);
   return { address, run };
 }
 
@@ -110,7 +111,11 @@ export interface ClaimRunOptions {
  * threads, so the threads train while this thread computes. The results do not depend on
  * the order: the two parts share nothing but their inputs.
  */
-export async function alongside<A, B>(runner: SeedRunner | undefined, here: () => A | Promise<A>, seeds: (onStarted: () => void) => Promise<B>): Promise<{ here: A; seeds: B }> {
+export async function alongside<A, B>(
+  runner: SeedRunner | undefined,
+  here: () => A | Promise<A>,
+  seeds: (onStarted: () => void) => Promise<B>,
+): Promise<{ here: A; seeds: B }> {
   if (!runner || runner.workers <= 1) {
     const a = await here();
     return { here: a, seeds: await seeds(() => undefined) };
