@@ -12,7 +12,7 @@ PYTHON_FILE := .cache/python
 LOCAL_KERNEL := .jupyter/share/jupyter/kernels/tslab/kernel.json
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: help setup build reports reports-quick test typecheck bench bench-sweep kernel example clean format format-check explore
+.PHONY: help setup build reports reports-quick test typecheck bench bench-sweep bench-seeds kernel example clean format format-check explore
 
 help:
 	@echo "make reports   run every notebook (full mode) into reports/ (installs what it needs)"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench     training speed per backend, wasm roofline share, cost slopes, PyTorch ratios"
 	@echo "make explore   bundle the explorable report into reports/explore.html (also part of make reports)"
 	@echo "make bench-sweep  runs/s of one sweep on 1 vs 2 worker threads"
+	@echo "make bench-seeds  one claim's seeds (claim 1, quick) one after another vs on 2 worker threads"
 	@echo "make kernel    register the tslab kernel for your own JupyterLab"
 	@echo "make example   run examples/train-tabular-dpo.ts as a user's script would"
 	@echo "make format    format src/, test/, scripts/, examples/ and notebook code cells (Prettier)"
@@ -79,6 +80,9 @@ explore: node_modules/.package-lock.json
 # The same sweep on the worker pool with 1 and 2 threads: runs/s side by side.
 bench-sweep: dist/.built
 	$(TSX) scripts/bench-sweep.ts
+# One claim's seeds one after another vs on 2 worker threads (claim 1, quick budget): wall time side by side.
+bench-seeds: dist/.built
+	$(TSX) scripts/bench-seeds.ts
 
 # Registers tslab for your own Jupyter/JupyterLab (user-level kernelspec, pointing at this
 # project's tslab), and builds dist/, which the notebooks import.

@@ -10,6 +10,7 @@ export * from "./stats";
 export * from "./verdict";
 export * as claims from "./claims";
 export type { ClaimModule, Decision, Part, PartRole, BaseBudget } from "./claims/kit/contract";
+export type { SeedRunner, SeedTask, SeedJob, ClaimRunOptions } from "./claims/kit/seed-runner";
 export * from "./table";
 export * from "./plot";
 export * from "./tf";

@@ -23,7 +23,8 @@ import { allOf, decide } from "../verdict";
 import { meanCI, pairedDifferenceCI, linearFit, type Interval } from "../stats/intervals";
 import type { Mode } from "../mode";
 import { ConfigError } from "../errors";
-import { runConditions, summarise, type OnProgress } from "./kit/seeds";
+import { assertFiniteRow, summarise, type OnProgress } from "./kit/seeds";
+import { alongside, runSeedJobs, seedTask, worldFromConfig, type ClaimRunOptions } from "./kit/seed-runner";
 import { trainOnlineDpo, type DpoConfig } from "../train/dpo";
 import { contextSampler, evaluatePolicy, pairLabeler, trainBaseModel, type BaseModel, type JudgedPair, type WorldPolicy } from "./kit/world-runs";
 import { exactPart, makePart, twoLevelDecision, type BaseBudget, type ClaimModule, type Decision, type Part } from "./kit/contract";
@@ -44,6 +45,7 @@ import {
   PRESETS,
   type PopulationConfig,
   type World,
+  type WorldConfig,
   type WorldMetrics,
 } from "../world";
 
@@ -429,8 +431,21 @@ export function decideDeception(results: DeceptionResults): Decision {
   return twoLevelDecision(parts, headline, allOf, DECEPTION_VERSION);
 }
 
-/** The population at φ and the noisy oracle: exact label limits on corpus pairs, keyed by φ (the oracle under key -1). */
+let lastLimits: { key: string; value: ReturnType<typeof computeIncentiveLimits> } | null = null;
+
+/**
+ * The population at φ and the noisy oracle: exact label limits on corpus pairs, keyed by φ
+ * (the oracle under key -1). The last result is kept (a pure function of the world's
+ * config, the population and the φs), so a seed job that needs the limits its run has just
+ * computed finds them in this thread; a worker thread computes them once.
+ */
 export function incentiveLimits(world: World, population: PopulationConfig, phis: readonly number[]): { reference: PolicyTable; limits: Map<number, LabelLimit>; oracle: LabelLimit } {
+  const key = JSON.stringify({ world: world.config, population, phis });
+  if (lastLimits?.key !== key) lastLimits = { key, value: computeIncentiveLimits(world, population, phis) };
+  return lastLimits.value;
+}
+
+function computeIncentiveLimits(world: World, population: PopulationConfig, phis: readonly number[]): { reference: PolicyTable; limits: Map<number, LabelLimit>; oracle: LabelLimit } {
   const reference = cachedTable(world, corpusTable(world));
   const limits = new Map<number, LabelLimit>();
   for (const phi of phis) if (!limits.has(phi)) limits.set(phi, judgeLimit(withRevealRate(world, phi), { kind: "population", population }, reference));
@@ -544,6 +559,22 @@ export function deceptionBudget(mode: Mode, overrides?: unknown): DeceptionBudge
   return b;
 }
 
+/** What one seed's job carries (plain data): the world's config, the sweep config, the seed and, for shortfall seeds, which label limits to compute. */
+export interface DeceptionSeedPayload {
+  world: WorldConfig;
+  config: RevealSweepConfig;
+  seed: number;
+  /** The limits of `incentiveLimits(world at φ = 0, population, phis)` (the run's own), or null: no shortfalls. */
+  shortfall: { population: PopulationConfig; phis: number[] } | null;
+}
+
+/** One seed of the sweep as a job a worker thread can run (root `Rng.fromSeed(seed)`). */
+export const deceptionSeedTask = seedTask("deceptionSurvivesRating.deceptionSeedTask", (p: DeceptionSeedPayload) => {
+  const world = worldFromConfig(p.world);
+  const limits = p.shortfall ? { limits: incentiveLimits(withRevealRate(world, 0), p.shortfall.population, p.shortfall.phis).limits } : undefined;
+  return revealSweepSeed(world, p.config, Rng.fromSeed(p.seed), limits);
+});
+
 /**
  * Runs claim 3: the exact label limits of the population at every φ of the budget (corpus
  * pairs) and of the noisy oracle; the trained sweep over `seeds` (one condition, "sweep";
@@ -551,16 +582,35 @@ export function deceptionBudget(mode: Mode, overrides?: unknown): DeceptionBudge
  * first `revealAfterSeeds` seeds also run the post-update reveal); then
  * each limit's optimum at the matched KL and at the mean KL its trained runs reached.
  */
-export async function runDeception(world: World, budget: DeceptionBudget, seeds: readonly number[], onProgress?: OnProgress): Promise<DeceptionResults> {
+export async function runDeception(world: World, budget: DeceptionBudget, seeds: readonly number[], onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<DeceptionResults> {
   checkField("claim 3 seeds", seeds, SEEDS_RULE);
   const { seeds: _budgetSeeds, incentivePhis, readKl, shortfallSeeds, revealAfterSeeds, ...overrides } = deceptionBudget("full", { ...budget, seeds: [...seeds] });
   const cfg = resolveRevealSweepConfig(overrides, "claim 3 budget");
   const evalWorld = withRevealRate(world, 0);
-  const inc = incentiveLimits(evalWorld, cfg.population, [...incentivePhis, ...cfg.phis]);
+  const limitPhis = [...incentivePhis, ...cfg.phis];
   const withShortfall = new Set(seeds.slice(0, shortfallSeeds));
-  const sfLimits: ShortfallLimits = { limits: inc.limits };
   const withReveal = new Set(seeds.slice(0, revealAfterSeeds));
-  const rows = (await runConditions([{ name: "sweep" }], seeds, (_c, rng, seed) => revealSweepSeed(world, { ...cfg, revealAfter: cfg.revealAfter && withReveal.has(seed) }, rng, withShortfall.has(seed) ? sfLimits : undefined), onProgress)) as SweepSeedRow[];
+  const condition = "sweep";
+  const jobs = seeds.map((seed) => ({
+    seed,
+    condition,
+    payload: { world: world.config, config: { ...cfg, revealAfter: cfg.revealAfter && withReveal.has(seed) }, seed, shortfall: withShortfall.has(seed) ? { population: cfg.population, phis: limitPhis } : null },
+  }));
+  // The limits first in a sequential run (its shortfall seeds then find them here); beside the seeds with threads.
+  const { here: inc, seeds: perSeed } = await alongside(
+    options.runner,
+    () => incentiveLimits(evalWorld, cfg.population, limitPhis),
+    (onStarted) => runSeedJobs(options.runner, deceptionSeedTask, jobs, onProgress, onStarted),
+  );
+  const rows: SweepSeedRow[] = [];
+  perSeed.forEach((seedRows, i) => {
+    for (const r of seedRows) {
+      assertFiniteRow(r, seeds[i]!, condition);
+      // Each row keeps its own condition ("base", "φ=…"), placed first, then the seed (the column order runConditions gave).
+      const { condition: own, ...rest } = r;
+      rows.push({ condition: own, seed: seeds[i]!, ...rest });
+    }
+  });
   const exact: ExactPhiRow[] = [];
   const push = (r: ExactPhiRow | null) => r && exact.push(r);
   for (const phi of incentivePhis) push(exactRow(evalWorld, inc.reference, inc.limits.get(phi)!, readKl, "population", phi, "matched"));

@@ -25,6 +25,7 @@ import { claimVerdict, partsTable } from "../node/notebook";
 import { parseSeeds } from "../claims/sweep/spec";
 import { applySets, readConfigFile } from "./config";
 import type { ProgressState } from "./progress";
+import { seedPool } from "../node/seed-pool";
 
 type AnyClaim = ClaimModule<BaseBudget, unknown>;
 
@@ -45,6 +46,8 @@ export interface ClaimCommandOptions {
   set?: string[];
   config?: string;
   out: string;
+  /** Worker threads for the claim's seeds (default: `RLHF_WORKERS`, else the machine's cores; 1: one after another). */
+  workers?: number;
   onProgress?: (p: ProgressState) => void;
 }
 
@@ -148,11 +151,18 @@ export async function runClaimCommand(n: number, o: ClaimCommandOptions): Promis
   await initBackend();
   const world = createWorld(makeWorldConfig(worldOverrides));
   const start = Date.now();
-  const results = await claim.run(world, budget, budget.seeds, (done, total, label) => {
-    const elapsed = (Date.now() - start) / 1000;
-    const rate = done > 0 && elapsed > 0 ? done / elapsed : null;
-    o.onProgress?.({ done, total, rate, eta: rate ? (total - done) / rate : null, label });
-  });
+  const runner = seedPool(o.workers === undefined ? {} : { workers: o.workers });
+  const results = await claim.run(
+    world,
+    budget,
+    budget.seeds,
+    (done, total, label) => {
+      const elapsed = (Date.now() - start) / 1000;
+      const rate = done > 0 && elapsed > 0 ? done / elapsed : null;
+      o.onProgress?.({ done, total, rate, eta: rate ? (total - done) / rate : null, label });
+    },
+    { runner },
+  );
   const decision = claim.decide(results, budget);
   const verdict = claimVerdict(claim, budget, mode, budget.seeds, decision);
   fs.mkdirSync(path.join(o.out, "rows"), { recursive: true });

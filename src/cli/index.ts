@@ -58,6 +58,7 @@ export function program(): Command {
     .option("--set <path=value>", "override a field: world.<field> or budget.<field> (repeatable; value read as YAML)", collect, [])
     .option("--config <file>", "YAML or JSON file { world: {...}, budget: {...} } (applied before --set)")
     .option("--out <dir>", "output folder (default: runs/claim-<n>)")
+    .option("--workers <n>", `worker threads for the seeds (default: RLHF_WORKERS, else ${defaultWorkers()}, the machine's cores; 1: one after another)`, integer("--workers", 1))
     .addHelpText(
       "after",
       `
@@ -67,7 +68,7 @@ Examples:
 
 Writes verdict.json, parts.csv, parts.svg, results.json, config.json and rows/*.csv.`,
     )
-    .action(async (n: number, o: { quick?: boolean; seeds?: string; set: string[]; config?: string; out?: string }) => {
+    .action(async (n: number, o: { quick?: boolean; seeds?: string; set: string[]; config?: string; out?: string; workers?: number }) => {
       const out = o.out ?? path.join("runs", `claim-${n}`);
       const progress = new Progress(process.stderr, "steps");
       const t0 = Date.now();

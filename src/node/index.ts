@@ -9,3 +9,4 @@ export * from "./notebook";
 export * from "./ledger-page";
 export * from "./pool";
 export * from "./sweep";
+export * from "./seed-pool";

@@ -12,6 +12,8 @@ import { parseVerdictJson, writeVerdict } from "./artifacts";
 import { escapeHtml, formatCell } from "../table";
 import { makeVerdict, type Verdict, type VerdictPart } from "../verdict";
 import type { BaseBudget, ClaimModule, Decision, Part } from "../claims/kit/contract";
+import type { SeedRunner } from "../claims/kit/seed-runner";
+import { seedPool } from "./seed-pool";
 
 /** What a notebook knows about its run after {@link startNotebook}. */
 export interface NotebookRun {
@@ -34,21 +36,25 @@ export async function startNotebook(options: { seeds: number[] | Readonly<Record
   return { mode, seeds, backend, provenance: p };
 }
 
-/** A claim notebook's run: the notebook run plus the claim module and its validated budget. */
+/** A claim notebook's run: the notebook run plus the claim module, its validated budget and who runs its seeds. */
 export interface ClaimRun<B extends BaseBudget, R> extends NotebookRun {
   claim: ClaimModule<B, R>;
   budget: B;
+  /** The seeds' runner for `claim.run(…, { runner })`: worker threads ({@link seedPool}; `RLHF_WORKERS=1`: one after another in the kernel). */
+  runner: SeedRunner;
 }
 
 /**
  * Opens a claim notebook: reads the mode once, validates the module's budget for it (with
- * optional overrides, before any work), then starts the notebook with the budget's seeds.
+ * optional overrides, before any work) and the worker count (`workers`, else
+ * `RLHF_WORKERS`, else the machine's cores), then starts the notebook with the budget's seeds.
  */
-export async function startClaim<B extends BaseBudget, R>(claim: ClaimModule<B, R>, options: { overrides?: unknown; tensors?: boolean } = {}): Promise<ClaimRun<B, R>> {
+export async function startClaim<B extends BaseBudget, R>(claim: ClaimModule<B, R>, options: { overrides?: unknown; tensors?: boolean; workers?: number } = {}): Promise<ClaimRun<B, R>> {
   const mode = currentMode();
   const budget = claim.budget(mode, options.overrides);
+  const runner = seedPool(options.workers === undefined ? {} : { workers: options.workers });
   const run = await startNotebook({ seeds: budget.seeds, ...(options.tensors === undefined ? {} : { tensors: options.tensors }) });
-  return { ...run, claim, budget };
+  return { ...run, claim, budget, runner };
 }
 
 /** The parts as a table: evidence first, then checks (shown, never decided on). */

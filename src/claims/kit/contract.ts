@@ -3,7 +3,7 @@
  * decides it and records the verdict; nothing else about the claim lives in the notebook.
  *
  *   const run = await nb.startClaim(rl.claims.ratersNotOutcomes);   // mode read once, budget validated
- *   const results = await claim.run(world, run.budget, run.seeds, progress);
+ *   const results = await claim.run(world, run.budget, run.seeds, progress, { runner: run.runner });   // seeds on worker threads
  *   const decision = claim.decide(results, run.budget);
  *   await nb.recordClaim(run, decision, { thumbnailSvg });
  *
@@ -16,6 +16,7 @@ import type { Hypothesis, VerdictStatus } from "../../verdict";
 import type { Mode } from "../../mode";
 import type { World } from "../../world";
 import type { OnProgress } from "./seeds";
+import type { ClaimRunOptions } from "./seed-runner";
 
 /**
  * "evidence": a part that could come out either way, and decides the verdict.
@@ -92,8 +93,12 @@ export interface ClaimModule<B extends BaseBudget, R> {
   budget(mode: Mode, overrides?: unknown): B;
   /** The headline hypothesis and its threshold (may depend on the budget, e.g. a KL read point). */
   hypothesis(budget: B): Hypothesis;
-  /** Runs every condition over the seeds. */
-  run(world: World, budget: B, seeds: readonly number[], onProgress?: OnProgress): Promise<R>;
+  /**
+   * Runs every condition over the seeds. `options.runner` runs the seeds (default: one
+   * after another in this thread; `seedPool()` of `rlhf-incentives/node`: worker threads);
+   * the results are the same whichever runs them.
+   */
+  run(world: World, budget: B, seeds: readonly number[], onProgress?: OnProgress, options?: ClaimRunOptions): Promise<R>;
   /** Decides the claim from the results (pure). */
   decide(results: R, budget: B): Decision;
 }

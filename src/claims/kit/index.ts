@@ -4,3 +4,4 @@ export * from "./world-adapter";
 export * from "./contract";
 export * from "./budget";
 export * from "./incentive-runs";
+export * from "./seed-runner";

@@ -10,8 +10,8 @@ import { Rng } from "../../rng";
 import type { Preference } from "../../train/dpo";
 import { labelledPreference, trainDpo } from "../../train/dpo";
 import { labelLimit, tiltAtKl, expectedReward, type LabelLimit } from "../../incentive";
-import { ablate, cachedTable, createWorld, exactDistribution, exactMetrics, pickMetrics, type Context, type ExactDistribution, type PolicyTable, type PopulationConfig, type World, type WorldMetrics } from "../../world";
-import { contextSampler, pairLabeler, runConditions, trainBaseModel, withNoisyOracle, worldPolicyTable, type BaseModel, type Judge, type OnProgress } from "../kit";
+import { ablate, cachedTable, createWorld, exactDistribution, exactMetrics, pickMetrics, type Context, type ExactDistribution, type PolicyTable, type PopulationConfig, type World, type WorldConfig, type WorldMetrics } from "../../world";
+import { assertFiniteRow, contextSampler, pairLabeler, runSeedJobs, seedTask, trainBaseModel, withNoisyOracle, worldFromConfig, worldPolicyTable, type BaseModel, type ClaimRunOptions, type Judge, type OnProgress } from "../kit";
 import { checkRatersNotOutcomesBudget, checkSeeds, type AblatedBias, type RatersNotOutcomesBudget } from "./budget";
 
 /** Who labels the comparisons of one fine-tuning condition. */
@@ -207,21 +207,45 @@ export function runsPerSeed(world: World, b: RatersNotOutcomesBudget, side: bool
   return ratersNotOutcomesLabellers(world, b).reduce((n, l) => n + (l.group === "main" || side ? betasOf(l, b).length : 0), 0);
 }
 
+/** What one seed's job carries (plain data): the world's config, the budget, the seed and which side runs it makes. */
+export interface RnoSeedPayload {
+  world: WorldConfig;
+  budget: RatersNotOutcomesBudget;
+  seed: number;
+  side: boolean;
+  shortfall: boolean;
+}
+
+/** One seed of the trained level as a job a worker thread can run (root `Rng.fromSeed(seed)`). */
+export const ratersNotOutcomesSeedTask = seedTask("ratersNotOutcomes.ratersNotOutcomesSeedTask", (p: RnoSeedPayload, onStep?: (label: string) => void) =>
+  runRatersNotOutcomesSeed(worldFromConfig(p.world), p.budget, Rng.fromSeed(p.seed), { side: p.side, shortfall: p.shortfall }, onStep),
+);
+
 /**
- * Runs every seed (paired: each seed's root `Rng` is `Rng.fromSeed(seed)`). The side
+ * Runs every seed (paired: each seed's root `Rng` is `Rng.fromSeed(seed)`), one job per
+ * seed on `options.runner` (default: one after another in this thread). The side
  * conditions run on the first `sideSeeds` seeds, the shortfall on the first
  * `shortfallSeeds`. The budget and the seeds are checked before any work; a non-finite
- * number in any row fails the run, naming the seed (runConditions).
+ * number in any row fails the run, naming the seed (assertFiniteRow).
  */
-export async function runRatersNotOutcomesTrained(world: World, budget: RatersNotOutcomesBudget, seeds: readonly number[], onProgress?: OnProgress): Promise<RnoRow[]> {
+export async function runRatersNotOutcomesTrained(world: World, budget: RatersNotOutcomesBudget, seeds: readonly number[], onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<RnoRow[]> {
   const b = checkRatersNotOutcomesBudget(budget);
   checkSeeds(seeds);
-  const total = seeds.reduce((n, _s, i) => n + runsPerSeed(world, b, i < b.sideSeeds), 0);
-  let done = 0;
-  const rows = await runConditions([{ name: "claim 1" }], seeds, (_c, rng, seed) => {
-    const i = seeds.indexOf(seed);
-    return runRatersNotOutcomesSeed(world, b, rng, { side: i < b.sideSeeds, shortfall: i < b.shortfallSeeds }, (label) => onProgress?.(++done, total, `seed ${seed}: ${label}`));
+  const condition = "claim 1";
+  const jobs = seeds.map((seed, i) => ({
+    seed,
+    condition,
+    steps: runsPerSeed(world, b, i < b.sideSeeds),
+    payload: { world: world.config, budget: b, seed, side: i < b.sideSeeds, shortfall: i < b.shortfallSeeds },
+  }));
+  const perSeed = await runSeedJobs(options.runner, ratersNotOutcomesSeedTask, jobs, onProgress, options.onStarted);
+  const rows: RnoRow[] = [];
+  perSeed.forEach((seedRows, i) => {
+    const seed = seeds[i]!;
+    for (const r of seedRows) {
+      assertFiniteRow(r, seed, condition);
+      rows.push({ condition, seed, ...r });
+    }
   });
-  // runConditions adds exactly `condition` and `seed` to each seed's rows.
-  return rows as RnoRow[];
+  return rows;
 }

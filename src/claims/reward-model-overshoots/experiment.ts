@@ -13,7 +13,8 @@ import { contextSampler, exactPolicyDistribution, pairLabeler, trainBaseModel, t
 import { rewardFeatures } from "../kit/world-adapter";
 import { withNoisyOracle } from "../kit/incentive-runs";
 import { checkField, SEEDS_RULE } from "../kit/budget";
-import { cachedTable, corpusTable, exactDistribution, exactMetrics, expectedTrueUtility, fixedPopulation, judgeOracle, meanRaterParams, pickMetrics, type Context, type ExactDistribution, type PopulationConfig, type World, type WorldMetrics } from "../../world";
+import { alongside, runSeedJobs, seedTask, worldFromConfig, type ClaimRunOptions } from "../kit/seed-runner";
+import { cachedTable, corpusTable, exactDistribution, exactMetrics, expectedTrueUtility, fixedPopulation, judgeOracle, meanRaterParams, pickMetrics, type Context, type ExactDistribution, type PopulationConfig, type World, type WorldConfig, type WorldMetrics } from "../../world";
 import { resolveOvershootConfig, type OvershootConfig, type OvershootOverrides } from "./config";
 import { bestOfNDistribution, scoreTable, type ScoreTable } from "./tables";
 import { expectedRows, frontierAtKl, overestimationShares, rewardRows, tableReward, type OverestimationShares, type RewardRows } from "./frontier";
@@ -271,28 +272,51 @@ export interface OvershootResults {
   rm: Seeded<RmRow>[];
 }
 
+/** What one seed's job carries (plain data): the world's config (with the noisy oracle), the resolved config, the seed, and whether it trains PPO. */
+export interface OvershootSeedPayload {
+  world: WorldConfig;
+  config: OvershootConfig;
+  seed: number;
+  withPpo: boolean;
+}
+
+/** One seed as a job a worker thread can run (root `Rng.fromSeed(seed)`). */
+export const overshootSeedTask = seedTask("rewardModelOvershoots.overshootSeedTask", (p: OvershootSeedPayload) => overshootSeed(worldFromConfig(p.world), p.config, Rng.fromSeed(p.seed), p.withPpo));
+
 /**
  * The incentive level once, then `overshootSeed` for each seed (root `Rng.fromSeed(seed)`;
- * PPO for the first `ppoSeeds`), all in the world with the noisy oracle. The config and the
- * seeds are checked before any work; a NaN or infinite number in any row fails the run,
- * naming the seed and the row's condition.
+ * PPO for the first `ppoSeeds`), one job per seed on `options.runner` (default: one after
+ * another in this thread, after the incentive level; with threads, beside it: `alongside`),
+ * all in the world with the noisy oracle. The config and the
+ * seeds are checked before any work (a ConfigError is thrown, not returned as a rejected
+ * promise); a NaN or infinite number in any row fails the run, naming the seed and the
+ * row's condition.
  */
-export function runOvershoot(world0: World, overrides: OvershootOverrides, seeds: readonly number[], onProgress?: OnProgress): OvershootResults {
+export function runOvershoot(world0: World, overrides: OvershootOverrides, seeds: readonly number[], onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<OvershootResults> {
   const cfg = resolveOvershootConfig(overrides, "runOvershoot config");
   checkField("runOvershoot seeds", seeds, SEEDS_RULE);
-  const world = withNoisyOracle(world0);
-  const incentive = incentiveFrontiers(world, cfg);
-  for (const r of incentive) assertFiniteRow(r, 0, `label limit of the ${r.labeller}, KL ${r.klTarget}`);
-  onProgress?.(0, seeds.length, "label limits");
-  const perSeed: SeedResult[] = [];
-  seeds.forEach((seed, i) => {
-    const result = overshootSeed(world, cfg, Rng.fromSeed(seed), i < cfg.ppoSeeds);
+  return runOvershootChecked(withNoisyOracle(world0), cfg, seeds, onProgress, options);
+}
+
+async function runOvershootChecked(world: World, cfg: OvershootConfig, seeds: readonly number[], onProgress: OnProgress | undefined, options: ClaimRunOptions): Promise<OvershootResults> {
+  const jobs = seeds.map((seed, i) => ({ seed, condition: "claim 2", payload: { world: world.config, config: cfg, seed, withPpo: i < cfg.ppoSeeds } }));
+  const { here: incentive, seeds: results } = await alongside(
+    options.runner,
+    () => {
+      const rows = incentiveFrontiers(world, cfg);
+      for (const r of rows) assertFiniteRow(r, 0, `label limit of the ${r.labeller}, KL ${r.klTarget}`);
+      onProgress?.(0, seeds.length, "label limits");
+      return rows;
+    },
+    (onStarted) => runSeedJobs(options.runner, overshootSeedTask, jobs, onProgress, onStarted),
+  );
+  const perSeed: SeedResult[] = results.map((result, i) => {
+    const seed = seeds[i]!;
     for (const r of result.frontier) assertFiniteRow(r, seed, `RM frontier of the ${r.labeller} on the ${r.reference}, KL ${r.klTarget}`);
     for (const r of result.bon) assertFiniteRow(r, seed, `best-of-n, n ${r.n}`);
     for (const r of result.ppo) assertFiniteRow(r, seed, `PPO, iteration ${r.iteration}`);
     for (const r of result.rm) assertFiniteRow(r, seed, `reward model of the ${r.labeller}`);
-    perSeed.push({ seed, result });
-    onProgress?.(i + 1, seeds.length, `seed ${seed}`);
+    return { seed, result };
   });
   const tag = <R,>(rows: (s: OvershootSeed) => R[]) => perSeed.flatMap((s) => rows(s.result).map((r) => ({ seed: s.seed, ...r })));
   return { incentive, perSeed, frontier: tag((r) => r.frontier), bon: tag((r) => r.bon), ppo: tag((r) => r.ppo), rm: tag((r) => r.rm) };

@@ -24,6 +24,7 @@
 import type { World } from "../../world";
 import type { ClaimModule } from "../kit/contract";
 import type { OnProgress } from "../kit/seeds";
+import type { ClaimRunOptions } from "../kit/seed-runner";
 import { BUDGETS, OVERSHOOT_HYPOTHESIS, overshootBudget, type OvershootBudget } from "./config";
 import { runOvershoot, type OvershootResults } from "./experiment";
 import { decideOvershoot, type OvershootDecision } from "./decide";
@@ -42,9 +43,9 @@ export const claim = {
   budgets: BUDGETS,
   budget: overshootBudget,
   hypothesis: (_budget: OvershootBudget) => OVERSHOOT_HYPOTHESIS,
-  run: async (world: World, budget: OvershootBudget, seeds: readonly number[], onProgress?: OnProgress): Promise<OvershootResults> => {
+  run: async (world: World, budget: OvershootBudget, seeds: readonly number[], onProgress?: OnProgress, options?: ClaimRunOptions): Promise<OvershootResults> => {
     const { seeds: _budgetSeeds, ...cfg } = budget;
-    return runOvershoot(world, cfg, seeds, onProgress);
+    return runOvershoot(world, cfg, seeds, onProgress, options);
   },
   decide: (results: OvershootResults, budget: OvershootBudget): OvershootDecision => decideOvershoot(results, budget),
 } satisfies ClaimModule<OvershootBudget, OvershootResults>;

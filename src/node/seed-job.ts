@@ -1,0 +1,42 @@
+/**
+ * The job a pool thread runs for {@link ./seed-pool}: finds the claim task at its address
+ * under the library's `claims` namespace and runs it with the payload. The thread uses the
+ * TensorFlow.js backend the caller's thread was using (chosen once per thread), so a job's
+ * numbers are those the caller would get running it itself.
+ */
+import * as claims from "../claims";
+import { initBackend } from "../tf/backend";
+import type { SeedTask } from "../claims/kit/seed-runner";
+
+/** What a seed job carries to a thread. */
+export interface SeedJobPayload {
+  address: string;
+  payload: unknown;
+  /** The caller's TensorFlow.js backend. */
+  backend: string;
+}
+
+/** The task at `address` (a dotted path under `claims`); throws naming the address if there is none. */
+export function resolveSeedTask(address: string): SeedTask<unknown, unknown> {
+  let node: unknown = claims;
+  for (const key of address.split(".")) node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined;
+  const task = node as Partial<SeedTask<unknown, unknown>> | undefined;
+  if (!task || task.address !== address || typeof task.run !== "function") throw new TypeError(`no seed task is exported at claims.${address}`);
+  return task as SeedTask<unknown, unknown>;
+}
+
+/** Loads this thread's library and backend (the pool's first job on each thread). */
+export async function warmSeedThread(p: { backend: string }): Promise<void> {
+  const info = await initBackend(p.backend);
+  if (info.name !== p.backend) throw new Error(`pool thread: backend ${info.name}, but the caller uses ${p.backend}`);
+}
+
+/** Runs one seed job in this thread. */
+export async function runSeedJob(p: SeedJobPayload): Promise<unknown> {
+  const info = await initBackend(p.backend);
+  if (info.name !== p.backend) throw new Error(`pool thread: backend ${info.name}, but the caller uses ${p.backend}`);
+  return resolveSeedTask(p.address).run(p.payload);
+}
+
+/** This module's path, for pool jobs (the .ts file under tsx, the .js file from dist/). */
+export const SEED_JOB_MODULE = __filename;
