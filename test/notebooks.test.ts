@@ -3,6 +3,7 @@
  * (scripts/reports.ts → nbclient → tslab → HTML export) and checks what a reader gets.
  */
 import { expect } from "chai";
+import { launchChromium, requireChromium } from "./helpers/browser";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -79,18 +80,8 @@ describe("notebooks (quick mode, through nbclient and tslab)", function () {
   });
 
   it("opens in headless Chromium with its plot drawn, no console error and no network request", async function () {
-    const chromium = process.env["CHROMIUM"] ?? "/usr/bin/chromium";
-    if (!fs.existsSync(chromium)) {
-      // Under CI a missing browser is a failure: a green run must not hide an unchecked report.
-      if (process.env["CI"] === "true") throw new Error(`no Chromium at ${chromium} under CI=true (scripts/ensure-chromium.sh installs it as root on Debian)`);
-      console.warn(`      (skipped: no Chromium at ${chromium}; make test installs it on Debian as root)`);
-      this.skip();
-    }
-    const { chromium: pw } = await import("playwright-core");
-    const browser = await pw.launch({
-      executablePath: chromium,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    requireChromium(this, "report");
+    const browser = await launchChromium();
     try {
       for (const page of ["00-tour.html", "index.html"]) {
         const p = await browser.newPage();

@@ -6,6 +6,7 @@
  * error, a screenshot saved, bundle size and slider-release → redraw time printed.
  */
 import { expect } from "chai";
+import { launchChromium, requireChromium } from "../helpers/browser";
 import * as fs from "node:fs";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
@@ -331,19 +332,9 @@ describe("explore page in headless browsers (file://, offline)", function () {
   this.timeout(20 * 60 * 1000);
 
   it("Chromium: redraws after slider moves with the Node library's numbers, trains, makes no request and logs no error", async function () {
-    const chromium = process.env["CHROMIUM"] ?? "/usr/bin/chromium";
-    if (!fs.existsSync(chromium)) {
-      // Under CI a missing browser is a failure: a green run must not hide an unchecked page.
-      if (process.env["CI"] === "true") throw new Error(`no Chromium at ${chromium} under CI=true (scripts/ensure-chromium.sh installs it as root on Debian)`);
-      console.warn(`      (skipped: no Chromium at ${chromium}; make test installs it on Debian as root)`);
-      this.skip();
-    }
+    requireChromium(this, "explorable page");
     const build = await buildOnce();
-    const { chromium: pw } = await import("playwright-core");
-    const browser = await pw.launch({
-      executablePath: chromium,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    const browser = await launchChromium();
     try {
       await drivePage(browser, build.file, "chromium");
     } finally {
