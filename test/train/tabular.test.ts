@@ -112,6 +112,9 @@ describe("tabular configs and failures", () => {
       [() => tabularPpoConfig({ clipRange: 1.5 }), "clipRange", "1.5"],
       [() => tabularPpoConfig({ minibatches: 3 }), "minibatches", "3"],
       [() => tabularDpoConfig({ lossType: "bogus" as never }), "lossType", "bogus"],
+      [() => tabularDpoConfig({ divergenceFactor: 0 }), "divergenceFactor", "0"],
+      [() => tabularPgConfig({ divergenceFactor: -5 }), "divergenceFactor", "-5"],
+      [() => tabularPpoConfig({ divergenceFactor: Infinity }), "divergenceFactor", "Infinity"],
     ];
     for (const [f, field, value] of bad) {
       expect(f).to.throw(ConfigError);
