@@ -71,7 +71,7 @@ format: node_modules/.package-lock.json
 format-check: node_modules/.package-lock.json
 	$(TSX) scripts/format.ts --check
 
-bench: node_modules/.package-lock.json
+bench: dist/.built
 	$(TSX) scripts/bench.ts
 
 # The explorable report alone (make reports writes it too): one self-contained HTML file.

@@ -10,6 +10,8 @@
  *
  *   make bench-seeds                                   (claim 1, quick, 2 rounds)
  *   tsx scripts/bench-seeds.ts --claim 2 --rounds 3 --seeds-only [--full] [--seeds 6]   (--seeds N: seeds 101…100+N)
+ *
+ * With `--json`, the last line printed is the summary as JSON (what `make bench` reads).
  */
 import * as os from "node:os";
 import { claims, createWorld, initBackend, type Mode, type SeedRunner } from "../dist";
@@ -84,6 +86,23 @@ async function main(): Promise<void> {
   };
   const [one, two] = runners.map(([n]) => median(times.get(n)!.map((x) => x.s)));
   console.log(`median: 1 worker ${one!.toFixed(1)} s, 2 workers ${two!.toFixed(1)} s → speed-up ×${(one! / two!).toFixed(2)}; results identical in every run`);
+  if (process.argv.includes("--json")) {
+    const summary: SeedBenchSummary = { claim: which, mode, seeds: (budget as { seeds: number[] }).seeds.length, seedsOnly, rounds, oneWorker: one!, twoWorkers: two!, speedUp: one! / two! };
+    console.log(JSON.stringify(summary));
+  }
+}
+
+/** The `--json` summary line. */
+export interface SeedBenchSummary {
+  claim: string;
+  mode: Mode;
+  seeds: number;
+  seedsOnly: boolean;
+  rounds: number;
+  /** Median wall seconds with one worker (sequential) and with 2 threads. */
+  oneWorker: number;
+  twoWorkers: number;
+  speedUp: number;
 }
 
 main().catch((e: unknown) => {

@@ -11,6 +11,8 @@
  * 4. Scaling (wasm): the DPO step's cost against batch and sequence length; log-log slopes.
  * 5. PyTorch: the same steps in Debian's python3-torch (scripts/bench_torch.py), when it is
  *    importable, and the project ÷ PyTorch ratios; skipped with a note otherwise.
+ * 6. Seeds on the pool: one claim's seeds (claim 1, quick budget, 4 seeds) with 1 worker and
+ *    on 2 worker threads, wall time (scripts/bench-seeds.ts in a child; needs dist/).
  *
  * Usage: tsx scripts/bench.ts [--only N,M] (sections by number)
  *        tsx scripts/bench.ts --backend NAME | --detail  (what a child process runs)
@@ -187,6 +189,8 @@ function stepsVsRoofline(ctx: Context): void {
     const g = (s.mflop * s.perSecond) / 1000;
     console.log(`${pad(`${s.name} (${s.detail})`, w)} ${num(s.perSecond).padStart(9)} ${num(s.mflop, 2).padStart(11)} ${`${s.products} (${s.transposed})`.padStart(22)} ${num(g, 2).padStart(8)} ${`${num((100 * g) / d.roofline.plain)}%`.padStart(12)}`);
   }
+  const exact = d.steps.find((s) => s.name.startsWith("exact evaluation"));
+  if (exact) console.log(`exact evaluation of a network policy on the world: ${num(1000 / exact.perSecond)} ms CPU (target ≤ 50 ms)`);
   console.log("FLOPs: 2·batch·m·k·n of every matrix product one step runs (forward and backward), from the");
   console.log("shapes seen by the BatchMatMul kernel; elementwise work is not counted. Rates: median of 5 rounds of CPU time.");
 }
@@ -233,6 +237,18 @@ function pytorch(ctx: Context): void {
   console.log("Same shapes and computation, random data; PyTorch's features are built once outside the step.");
 }
 
+/** Section 6: scripts/bench-seeds.ts in a child process (it imports dist/, the library as users get it). */
+function seedPoolSection(): void {
+  const args = ["--claim", "1", "--seeds", "4", "--seeds-only", "--rounds", "2", "--json"];
+  process.stderr.write("bench: claim 1's seeds, 1 worker vs 2 threads…\n");
+  const r = spawnSync(process.execPath, [...process.execArgv, path.join(__dirname, "bench-seeds.ts"), ...args], { encoding: "utf8", cwd: path.resolve(__dirname, ".."), maxBuffer: 1 << 24 });
+  if (r.status !== 0) return void console.log(`seed benchmark failed:\n${r.stderr}`);
+  const lines = r.stdout.trim().split("\n");
+  const s = JSON.parse(lines.pop()!) as import("./bench-seeds").SeedBenchSummary;
+  for (const line of lines) console.log(line);
+  console.log(`claim ${s.claim}'s trained seeds (${s.mode} budget, ${s.seeds} seeds): 1 worker ${num(s.oneWorker)} s, 2 threads ${num(s.twoWorkers)} s wall → ×${num(s.speedUp, 2)} (thread start-up included; results checked identical)`);
+}
+
 /** The sections, in print order. */
 const SECTIONS: { title: string; run: (ctx: Context) => void | Promise<void> }[] = [
   { title: "Steps per second, per backend", run: stepsPerBackend },
@@ -240,6 +256,7 @@ const SECTIONS: { title: string; run: (ctx: Context) => void | Promise<void> }[]
   { title: "Each step against the roofline (wasm)", run: stepsVsRoofline },
   { title: "How the step cost scales (wasm)", run: scaling },
   { title: "Against PyTorch", run: pytorch },
+  { title: "A claim's seeds: one worker vs the pool", run: seedPoolSection },
 ];
 
 async function parent(only: number[] | null): Promise<void> {
