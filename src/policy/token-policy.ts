@@ -241,11 +241,12 @@ export class TokenPolicy<C, S> {
    * ({@link reachableRows}, enumerated once per space) are evaluated in one batched forward
    * pass and stored densely (one Float64Array, each row renormalised once in float64); a
    * lookup is a context index, a per-position map from state key to row, and a view of that
-   * row (read-only). Contexts with the same features share rows (one block each). The first
-   * layer is split ({@link Mlp.applyPairs}): its context part is computed once per block and
-   * its (state, position) part once per row. Anything else (a state the forward reachability
-   * misses, such as one after the end token, or a context with new features) is computed on
-   * demand and kept. The returned function carries its dense form (`dense`, see
+   * row (read-only). Contexts with the same features share rows (one block each). The
+   * forward pass never builds the blocks × rows input grid ({@link Mlp.applyPairs}: the
+   * first layer's context part once per block, then the (state, position) terms added in
+   * the full product's order, so the numbers are those of one `apply` on the grid).
+   * Anything else (a state the forward reachability misses, such as one after the end
+   * token, or a context with new features) is computed on demand and kept. The returned function carries its dense form (`dense`, see
    * src/dense-table.ts) for exact passes on integer indices.
    */
   policyTable(contexts: readonly C[]): WithDense<(context: C, position: number, state: S) => ArrayLike<number>, C, S> {
@@ -281,7 +282,7 @@ export class TokenPolicy<C, S> {
     blocks.forEach((c, b) => ctx.set(this.contextFeatures(c), b * cd));
     const table = new Float64Array(blocks.length * R * V);
     if (blocks.length > 0) {
-      const p = tf.tidy(() => tf.softmax(this.net.applyPairs(tf.tensor2d(ctx, [blocks.length, cd]), tf.tensor2d(rest, [R, sd]))));
+      const p = tf.tidy(() => tf.softmax(this.net.applyPairs(tf.tensor2d(ctx, [blocks.length, cd]), rest, R)));
       const flat = p.dataSync();
       p.dispose();
       for (let o = 0; o < table.length; o += V) renormaliseInto(flat, o, V, table, o);
