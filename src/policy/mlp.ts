@@ -51,7 +51,7 @@ export class Mlp {
    *
    * - The first layer is computed without building the rows(a) × nb input grid
    *   ({@link pairPreActivation}): a·W₁ᵃ once per row of a, then b's nonzero terms and the
-   *   bias added in the full product's order, sharing partial sums between rows of b.
+   *   bias added in the full product's order.
    * - tanh is 2σ(2x) − 1 as in `fastTanh`, with the 2x taken from weights and biases doubled
    *   beforehand (doubling is exact in binary floating point, so σ sees the same float and
    *   one elementwise pass per layer is saved).
