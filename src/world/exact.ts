@@ -168,7 +168,8 @@ function rowOrder(rows: ReachableRows<ParseState>): RowOrder {
     const stateIndex = Int32Array.from(rows.states, (s) => s.index);
     const order = new Int32Array(rows.count);
     for (let pos = 0; pos + 1 < rows.start.length; pos++) {
-      const from = rows.start[pos]!, to = rows.start[pos + 1]!;
+      const from = rows.start[pos]!,
+        to = rows.start[pos + 1]!;
       const ids = Array.from({ length: to - from }, (_, i) => from + i).sort((a, b) => stateIndex[a]! - stateIndex[b]!);
       order.set(ids, from);
     }

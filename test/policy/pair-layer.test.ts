@@ -48,12 +48,21 @@ describe("pair layer: a dense layer on every pairing of two row sets, in the ful
 
   it("pairPreActivation equals matMul(grid) + bias: one-hot-like, sparse and dense rows of b, empty sides", () => {
     for (const style of ["one-hot", "sparse", "dense"] as const) {
-      for (const [seed, na, da, nb, db, out] of [[1, 5, 4, 40, 12, 16], [2, 1, 3, 7, 9, 5], [3, 6, 0, 30, 12, 8], [4, 3, 5, 1, 12, 4], [5, 48, 12, 200, 16, 64]]) {
+      for (const [seed, na, da, nb, db, out] of [
+        [1, 5, 4, 40, 12, 16],
+        [2, 1, 3, 7, 9, 5],
+        [3, 6, 0, 30, 12, 8],
+        [4, 3, 5, 1, 12, 4],
+        [5, 48, 12, 200, 16, 64],
+      ]) {
         const rng = Rng.fromSeed(seed! * 10 + style.length);
         tf.tidy(() => {
           const a = Array.from({ length: na! * da! }, () => (rng.uniform() < 0.5 ? 1 : rng.normal()));
           const b = bRows(style, nb!, db!, rng);
-          const w = tf.tensor2d(Array.from({ length: (da! + db!) * out! }, () => rng.normal(0, 0.3)), [da! + db!, out!]);
+          const w = tf.tensor2d(
+            Array.from({ length: (da! + db!) * out! }, () => rng.normal(0, 0.3)),
+            [da! + db!, out!],
+          );
           const bias = tf.tensor1d(Array.from({ length: out! }, () => rng.normal(0, 0.1)));
           const want = tf.add(tf.matMul(grid(a, na!, da!, b, nb!, db!), w), bias);
           const got = pairPreActivation(tf.tensor2d(a, [na!, da!]), tf.slice(w, [0, 0], [da!, out!]), b, nb!, tf.slice(w, [da!, 0], [db!, out!]), bias);
@@ -66,22 +75,37 @@ describe("pair layer: a dense layer on every pairing of two row sets, in the ful
     }
     // No columns on b's side, and rows of b that are all zero.
     tf.tidy(() => {
-      const a = tf.tensor2d([1, 2, 3, 4], [2, 2]), w = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]), bias = tf.tensor1d([0.5, 0, -1]);
-      expect(bits(pairPreActivation(a, w, new Float32Array(0), 3, tf.zeros([0, 3]) as tf.Tensor2D, bias))).to.deep.equal(bits(tf.add(tf.matMul(tf.tensor2d([1, 2, 1, 2, 1, 2, 3, 4, 3, 4, 3, 4], [6, 2]), w), bias)));
+      const a = tf.tensor2d([1, 2, 3, 4], [2, 2]),
+        w = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]),
+        bias = tf.tensor1d([0.5, 0, -1]);
+      expect(bits(pairPreActivation(a, w, new Float32Array(0), 3, tf.zeros([0, 3]) as tf.Tensor2D, bias))).to.deep.equal(
+        bits(tf.add(tf.matMul(tf.tensor2d([1, 2, 1, 2, 1, 2, 3, 4, 3, 4, 3, 4], [6, 2]), w), bias)),
+      );
       const wb = tf.tensor2d([1, -1, 2], [1, 3]);
-      expect(bits(pairPreActivation(a, w, new Float32Array([0, 2]), 2, wb, bias))).to.deep.equal(bits(tf.add(tf.matMul(tf.tensor2d([1, 2, 0, 1, 2, 2, 3, 4, 0, 3, 4, 2], [4, 3]), tf.concat([w, wb])), bias)));
+      expect(bits(pairPreActivation(a, w, new Float32Array([0, 2]), 2, wb, bias))).to.deep.equal(
+        bits(tf.add(tf.matMul(tf.tensor2d([1, 2, 0, 1, 2, 2, 3, 4, 0, 3, 4, 2], [4, 3]), tf.concat([w, wb])), bias)),
+      );
       expect(() => pairPreActivation(a, w, new Float32Array(5), 2, wb, bias)).to.throw(/5 values for 2 rows/);
     });
   });
 
   it("Mlp.applyPairs equals apply on the grid (1 to 4 layers), and throws on a width mismatch", () => {
-    for (const [seed, sizes] of [[1, [17, 16, 16, 7]], [2, [17, 8, 3]], [3, [17, 4]], [4, [17, 32, 16, 8, 6]], [5, [37, 64, 64, 13]]] as [number, number[]][]) {
+    for (const [seed, sizes] of [
+      [1, [17, 16, 16, 7]],
+      [2, [17, 8, 3]],
+      [3, [17, 4]],
+      [4, [17, 32, 16, 8, 6]],
+      [5, [37, 64, 64, 13]],
+    ] as [number, number[]][]) {
       const rng = Rng.fromSeed(seed);
       const net = new Mlp(sizes, rng.fork("init"));
       try {
         for (const style of ["one-hot", "dense"] as const) {
           tf.tidy(() => {
-            const na = 4, da = 5, nb = 30, db = sizes[0]! - da;
+            const na = 4,
+              da = 5,
+              nb = 30,
+              db = sizes[0]! - da;
             const a = Array.from({ length: na * da }, () => (rng.uniform() < 0.5 ? 1 : 0));
             const b = bRows(style, nb, db, rng);
             const [g, e] = [bits(net.applyPairs(tf.tensor2d(a, [na, da]), b, nb)), bits(net.apply(grid(a, na, da, b, nb, db)))];

@@ -54,7 +54,10 @@ function fullForwardTable(p: TokenPolicy<Context, ParseState>, contexts: readonl
 }
 
 /** The same table without its dense form: exact passes take the per-state function path. */
-const asFunction = (t: PolicyTable): PolicyTable => (c, pos, s) => t(c, pos, s);
+const asFunction =
+  (t: PolicyTable): PolicyTable =>
+  (c, pos, s) =>
+    t(c, pos, s);
 
 /** Every number of two exact distributions must be the same float. */
 function expectIdentical(a: ExactDistribution, b: ExactDistribution): void {
@@ -89,7 +92,8 @@ function maxRowDiff(world: World, a: PolicyTable, b: PolicyTable, contexts: read
   let diff = 0;
   for (const c of contexts) {
     for (let r = 0; r < rows.count; r++) {
-      const pa = a(c, rows.positions[r]!, rows.states[r]!), pb = b(c, rows.positions[r]!, rows.states[r]!);
+      const pa = a(c, rows.positions[r]!, rows.states[r]!),
+        pb = b(c, rows.positions[r]!, rows.states[r]!);
       for (let t = 0; t < pa.length; t++) diff = Math.max(diff, Math.abs(pa[t]! - pb[t]!));
     }
   }
@@ -133,12 +137,19 @@ describe("exact evaluation on dense tables", () => {
   it("the world, random networks of several sizes and seeds: the dense pass equals the function pass, and the full forward pass of main, bit for bit", function () {
     this.timeout(120000);
     const world = createWorld();
-    let worstRow = 0, worstDist = 0;
-    for (const [seed, hidden] of [[1, [64, 64]], [2, [64, 64]], [3, [32]], [4, [16, 16, 16]]] as [number, number[]][]) {
+    let worstRow = 0,
+      worstDist = 0;
+    for (const [seed, hidden] of [
+      [1, [64, 64]],
+      [2, [64, 64]],
+      [3, [32]],
+      [4, [16, 16, 16]],
+    ] as [number, number[]][]) {
       const p = new TokenPolicy(world.space, world.contextSpace, hidden, Rng.fromSeed(seed).fork("init"));
       const q = new TokenPolicy(world.space, world.contextSpace, [64, 64], Rng.fromSeed(100 + seed).fork("init"));
       try {
-        const dp = p.policyTable(world.contexts), dq = q.policyTable(world.contexts);
+        const dp = p.policyTable(world.contexts),
+          dq = q.policyTable(world.contexts);
         expect(denseTableOf(dp)).to.not.equal(undefined);
         const fast = exactDistribution(world, dp, dq);
         // The integer-indexed pass against the per-state function pass on the same tables:
@@ -150,7 +161,8 @@ describe("exact evaluation on dense tables", () => {
         expectIdentical(exactDistribution(world, dp), exactDistribution(world, asFunction(dp)));
         expect(Number.isFinite(exactDistribution(world, dp, corpus).kl)).to.equal(false); // the corpus has zeros the network does not
         // Against the full forward pass of main (the reference implementation).
-        const fp = fullForwardTable(p, world.contexts), fq = fullForwardTable(q, world.contexts);
+        const fp = fullForwardTable(p, world.contexts),
+          fq = fullForwardTable(q, world.contexts);
         const rows = maxRowDiff(world, dp, fp, world.contexts);
         expect(rows.rows).to.be.greaterThan(40000);
         worstRow = Math.max(worstRow, rows.diff);
@@ -178,7 +190,8 @@ describe("exact evaluation on dense tables", () => {
     const p = new TokenPolicy(world.space, world.contextSpace, [8, 8], Rng.fromSeed(7).fork("init"));
     const q = new TokenPolicy(world.space, world.contextSpace, [8], Rng.fromSeed(8).fork("init"));
     try {
-      const dp = p.policyTable(world.contexts), dq = q.policyTable(world.contexts);
+      const dp = p.policyTable(world.contexts),
+        dq = q.policyTable(world.contexts);
       expectIdentical(exactDistribution(world, dp, dq), exactDistribution(world, asFunction(dp), asFunction(dq)));
       const full = exactDistribution(world, fullForwardTable(p, world.contexts), fullForwardTable(q, world.contexts));
       if (exact()) expectIdentical(exactDistribution(world, dp, dq), full);
@@ -187,7 +200,8 @@ describe("exact evaluation on dense tables", () => {
       expectIdentical(exactDistribution(world, dp, dq, { entries }), exactDistribution(world, asFunction(dp), asFunction(dq), { entries }));
       // Tables of half the contexts: the other half are computed on demand (the function path).
       const half = world.contexts.filter((_, i) => i % 2 === 0);
-      const hp = p.policyTable(half), hq = q.policyTable(half.slice(1));
+      const hp = p.policyTable(half),
+        hq = q.policyTable(half.slice(1));
       expectIdentical(exactDistribution(world, hp, hq), exactDistribution(world, asFunction(hp), asFunction(hq)));
       // A dense table of another space object is not used densely (and still agrees).
       const other = createWorld(makeWorldConfig({ answers: 2, manoeuvreLength: 1, maxLen: 5 }));
@@ -204,7 +218,8 @@ describe("exact evaluation on dense tables", () => {
     try {
       for (const spoil of [(x: Float64Array, o: number) => (x[o + 2] = NaN), (x: Float64Array, o: number) => (x[o + 1] = x[o + 1]! + 0.01)]) {
         for (const asRef of [false, true]) {
-          const good = p.policyTable(world.contexts), bad = p.policyTable(world.contexts);
+          const good = p.policyTable(world.contexts),
+            bad = p.policyTable(world.contexts);
           const d = denseTableOf<Context, ParseState>(bad)!;
           const rows = d.rows;
           const r = rows.start[2]! + 1; // a row at position 2
