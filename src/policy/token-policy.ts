@@ -246,8 +246,9 @@ export class TokenPolicy<C, S> {
    * first layer's context part once per block, then the (state, position) terms added in
    * the full product's order, so the numbers are those of one `apply` on the grid).
    * Anything else (a state the forward reachability misses, such as one after the end
-   * token, or a context with new features) is computed on demand and kept. The returned function carries its dense form (`dense`, see
-   * src/dense-table.ts) for exact passes on integer indices.
+   * token, or a context with new features) is computed on demand and kept. The returned
+   * function carries its dense form (`dense`, see src/dense-table.ts) for exact passes on
+   * integer indices.
    */
   policyTable(contexts: readonly C[]): WithDense<(context: C, position: number, state: S) => ArrayLike<number>, C, S> {
     const sp = this.space;
