@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../rng";
 import { glorotVariable, constantVariable } from "../tf/init";
 import { fastTanh } from "../tf/kernels";
+import { pairPreActivation } from "./pair-layer";
 import { checkInteger } from "../validate";
 
 export class Mlp {
@@ -40,6 +41,36 @@ export class Mlp {
       if (i + 1 < this.weights.length) h = fastTanh(h); // tanh as 2σ(2x) − 1 (src/tf/kernels.ts)
     }
     return h;
+  }
+
+  /**
+   * The forward pass on every pairing of a row of `a` with a row of `b` (plain numbers,
+   * [nb, sizes[0] − cols(a)] row-major): output row i·nb + j is `apply([a_i | b_j])`, the
+   * inputs concatenated, with the same numbers as `apply` on the wasm backend. For
+   * evaluation only (no gradient is meant to flow through it). Call inside tidy.
+   *
+   * - The first layer is computed without building the rows(a) × nb input grid
+   *   ({@link pairPreActivation}): a·W₁ᵃ once per row of a, then b's nonzero terms and the
+   *   bias added in the full product's order.
+   * - tanh is 2σ(2x) − 1 as in `fastTanh`, with the 2x taken from weights and biases doubled
+   *   beforehand (doubling is exact in binary floating point, so σ sees the same float and
+   *   one elementwise pass per layer is saved).
+   */
+  applyPairs(a: tf.Tensor2D, b: Float32Array, nb: number): tf.Tensor2D {
+    const da = a.shape[1];
+    const db = this.sizes[0]! - da;
+    if (db < 0 || b.length !== nb * db) throw new RangeError(`applyPairs: ${da} + ${nb > 0 ? b.length / nb : 0} input columns; expected ${this.sizes[0]}`);
+    const last = this.weights.length - 1;
+    // Layers with a tanh after them get doubled weights and bias (pre-activation 2x).
+    const scale = <T extends tf.Tensor>(t: T, i: number): T => (i < last ? (tf.mul(t, 2) as T) : t);
+    const w = scale(this.weights[0]! as tf.Tensor2D, 0);
+    const h = this.sizes[1]!;
+    let x = pairPreActivation(a, tf.slice(w, [0, 0], [da, h]), b, nb, tf.slice(w, [da, 0], [db, h]), scale(this.biases[0]! as tf.Tensor1D, 0));
+    for (let i = 1; i <= last; i++) {
+      x = tf.sub(tf.mul(tf.sigmoid(x), 2), 1); // tanh of layer i − 1, from its doubled pre-activation
+      x = tf.add(tf.matMul(x, scale(this.weights[i]! as tf.Tensor2D, i)), scale(this.biases[i]! as tf.Tensor1D, i)) as tf.Tensor2D;
+    }
+    return x;
   }
 
   /** All variables (for the optimiser). */

@@ -17,6 +17,7 @@ import { Mlp } from "./mlp";
 import { oneHot } from "./tabular";
 import { ConfigError } from "../errors";
 import { segmentSum } from "../tf/segment";
+import { reachableRows, type DenseTable, type ReachableRows, type WithDense } from "../dense-table";
 
 /**
  * The real-token rows of an {@link EncodedBatch} (padding dropped), for forward passes that
@@ -236,40 +237,25 @@ export class TokenPolicy<C, S> {
 
   /**
    * The policy as a plain-number table (context, position, state) → next-token probabilities.
-   * All (context, position, state) combinations reachable from the initial state are
-   * evaluated in one forward pass and stored densely (one Float64Array, each row
-   * renormalised once in float64); a lookup is a context index, a per-position map from
-   * state key to row, and a view of that row (read-only). Contexts with the same features
-   * share rows. Anything else (a state the forward reachability misses, such as one after
-   * the end token, or a context with new features) is computed on demand and kept.
+   * All (context, position, state) combinations reachable from the initial state
+   * ({@link reachableRows}, enumerated once per space) are evaluated in one batched forward
+   * pass and stored densely (one Float64Array, each row renormalised once in float64); a
+   * lookup is a context index, a per-position map from state key to row, and a view of that
+   * row (read-only). Contexts with the same features share rows (one block each). The
+   * forward pass never builds the blocks × rows input grid ({@link Mlp.applyPairs}: the
+   * first layer's context part once per block, then the (state, position) terms added in
+   * the full product's order, so the numbers are those of one `apply` on the grid).
+   * Anything else (a state the forward reachability misses, such as one after the end
+   * token, or a context with new features) is computed on demand and kept. The returned
+   * function carries its dense form (`dense`, see src/dense-table.ts) for exact passes on
+   * integer indices.
    */
-  policyTable(contexts: readonly C[]): (context: C, position: number, state: S) => ArrayLike<number> {
+  policyTable(contexts: readonly C[]): WithDense<(context: C, position: number, state: S) => ArrayLike<number>, C, S> {
     const sp = this.space;
     const V = sp.vocabSize;
     // Reachable (position, state) pairs do not depend on the context: R rows per context.
-    const rowOf: Map<string, number>[] = [];
-    const rowStates: S[] = [];
-    const rowPositions: number[] = [];
-    let frontier = new Map<string, S>([[sp.key(sp.initialState()), sp.initialState()]]);
-    for (let pos = 0; pos < sp.maxLen; pos++) {
-      const index = new Map<string, number>();
-      for (const [k, s] of frontier) {
-        index.set(k, rowStates.length);
-        rowStates.push(s);
-        rowPositions.push(pos);
-      }
-      rowOf.push(index);
-      const next = new Map<string, S>();
-      for (const s of frontier.values()) {
-        for (let t = 0; t < V; t++) {
-          if (t === sp.endToken) continue;
-          const ns = sp.step(s, t);
-          next.set(sp.key(ns), ns);
-        }
-      }
-      frontier = next;
-    }
-    const R = rowStates.length;
+    const rows = reachableRows(sp);
+    const R = rows.count;
     // One block of rows per distinct context feature vector.
     const featureKey = new Map<C, string>();
     const keyOf = (c: C): string => {
@@ -289,34 +275,22 @@ export class TokenPolicy<C, S> {
         blocks.push(c);
       }
     }
-    // Inputs: the (state, position) part of a row is the same in every block; write it once.
-    const D = this.inputDim;
+    // Inputs: [context features] per block and [state features, position one-hot] per row.
     const cd = this.contextSpace.contextDim;
-    const sd = D - cd;
-    const rest = new Float32Array(R * sd);
-    for (let r = 0; r < R; r++) {
-      rest.set(sp.stateFeatures(rowStates[r]!), r * sd);
-      rest[r * sd + sp.stateDim + rowPositions[r]!] = 1;
-    }
-    const x = new Float32Array(blocks.length * R * D);
-    blocks.forEach((c, b) => {
-      const cf = this.contextFeatures(c);
-      for (let r = 0; r < R; r++) {
-        const o = (b * R + r) * D;
-        x.set(cf, o);
-        x.set(rest.subarray(r * sd, (r + 1) * sd), o + cd);
-      }
-    });
+    const sd = this.inputDim - cd;
+    const rest = rowFeatures(rows, sd);
+    const ctx = new Float32Array(blocks.length * cd);
+    blocks.forEach((c, b) => ctx.set(this.contextFeatures(c), b * cd));
     const table = new Float64Array(blocks.length * R * V);
     if (blocks.length > 0) {
-      const p = tf.tidy(() => tf.softmax(this.net.apply(tf.tensor2d(x, [blocks.length * R, D]))));
+      const p = tf.tidy(() => tf.softmax(this.net.applyPairs(tf.tensor2d(ctx, [blocks.length, cd]), rest, R)));
       const flat = p.dataSync();
       p.dispose();
       for (let o = 0; o < table.length; o += V) renormaliseInto(flat, o, V, table, o);
     }
     const extra = new Map<string, Float64Array>();
-    return (c, pos, s) => {
-      const index = rowOf[pos];
+    const lookup = (c: C, pos: number, s: S): ArrayLike<number> => {
+      const index = rows.index[pos];
       if (index === undefined) throw new ConfigError("position", pos, `an integer in [0, ${sp.maxLen - 1}]`);
       const ck = keyOf(c);
       const k = sp.key(s);
@@ -335,6 +309,8 @@ export class TokenPolicy<C, S> {
       }
       return row;
     };
+    const dense: DenseTable<C, S> = { rows, vocabSize: V, probs: table, block: (c) => blockOfKey.get(keyOf(c)) ?? -1 };
+    return Object.assign(lookup, { dense });
   }
 
   dispose(): void {
@@ -350,4 +326,25 @@ function renormaliseInto(p: ArrayLike<number>, from: number, n: number, out: Flo
   let z = 0;
   for (let i = 0; i < n; i++) z += p[from + i]!;
   for (let i = 0; i < n; i++) out[at + i] = p[from + i]! / z;
+}
+
+const featuresCache = new WeakMap<ReachableRows<unknown>, Float32Array>();
+
+/**
+ * The (state features, position one-hot) input of every reachable row, [R, width]
+ * row-major; a function of the space alone, so computed once per row layout.
+ */
+function rowFeatures<S>(rows: ReachableRows<S>, width: number): Float32Array {
+  const key = rows as ReachableRows<unknown>;
+  let f = featuresCache.get(key);
+  if (f === undefined) {
+    const sp = rows.space;
+    f = new Float32Array(rows.count * width);
+    for (let r = 0; r < rows.count; r++) {
+      f.set(sp.stateFeatures(rows.states[r]!), r * width);
+      f[r * width + sp.stateDim + rows.positions[r]!] = 1;
+    }
+    featuresCache.set(key, f);
+  }
+  return f;
 }

@@ -20,6 +20,7 @@
  * Plain numbers only: no tensors.
  */
 import { ConfigError } from "../errors";
+import { denseTableOf } from "../dense-table";
 import type { ParseState } from "./parser";
 import type { PolicyTable } from "./policy-table";
 import type { Context, ContextEntry } from "./query";
@@ -125,9 +126,12 @@ export function softOptimalPolicy(world: World, reference: PolicyTable, reward: 
 
 /**
  * Caches a policy table's rows (the corpus table allocates a new array per call). Use for
- * tables queried many times, e.g. a reference shared by many optima.
+ * tables queried many times, e.g. a reference shared by many optima. A dense table (a
+ * network's `policyTable`, src/dense-table.ts) already stores every row it returns; it is
+ * returned as it is, so that exact passes keep its fast path.
  */
 export function cachedTable(world: World, table: PolicyTable): PolicyTable {
+  if (denseTableOf(table) !== undefined) return table;
   const S = world.space.states.length;
   const T = world.space.maxLen;
   const cache = new Map<number, ArrayLike<number>>();

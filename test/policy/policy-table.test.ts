@@ -73,8 +73,9 @@ describe("token policy table: dense storage gives the same numbers as the refere
       expect(rows).to.be.greaterThan(40000);
       expect(unreachable).to.be.greaterThan(0);
       // Float32 outputs of the same network; the batch differs (the dense table shares rows
-      // across contexts with equal features), so allow float32 rounding, not more (measured
-      // on wasm: bit-identical, 0).
+      // across contexts with equal features, and never builds the full input grid:
+      // Mlp.applyPairs), so allow float32 rounding, not more (measured on wasm:
+      // bit-identical, 0; test/world/exact-dense.test.ts asserts that).
       expect(worst).to.be.below(1e-6);
       const a = exactDistribution(world, dense, q.policyTable(world.contexts));
       const b = exactDistribution(world, ref, referenceTable(q, world.contexts));

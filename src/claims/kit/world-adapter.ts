@@ -48,7 +48,12 @@ export function pretrainBaseModel(
   return { policy, logs, heldOutLoss: crossEntropy(policy, heldOut), heldOut };
 }
 
-/** The policy as the world's exact `PolicyTable` over all of the world's contexts. */
+/**
+ * The policy as the world's exact `PolicyTable` over all of the world's contexts. It carries
+ * its dense form (src/dense-table.ts), so `exactDistribution` runs on integer indices; keep
+ * the returned function itself (or `cachedTable` of it, which returns it unchanged) rather
+ * than a wrapper, or the exact pass falls back to calling it per state.
+ */
 export function worldPolicyTable(policy: TokenPolicy<Context, ParseState>, world: World): PolicyTable {
   return policy.policyTable(world.contexts);
 }
