@@ -20,8 +20,11 @@ import { summarise, type OnProgress } from "../kit/seeds";
 import type { Mode } from "../../mode";
 import { exactBoundaries, exactPhaseDiagram, manoeuvreWorld, PHASE_RULES, type BoundaryRow, type PhaseRow } from "./exact";
 import { judgedWinRates, type WinRateRow } from "./labels";
-import { dpoGrid, dpoSummary, labelBoundariesV2, labelGrid, presetSides, type DpoRow, type DpoSummaryRow, type LabelBoundaryV2Row, type LabelCellRow, type PresetRow } from "./label-training";
-import { budgetSweep, DEFAULT_SAMPLED, sampledCellSummary, sampledGridCells, sampledVsExact, type BudgetRow, type SampledConfig, type SampledRow, type SummaryRow } from "./sampled";
+import { dpoCells, dpoSummary, labelBoundariesV2, labelCell, labelGrid, labelRater, presetSides, type DpoRow, type DpoSummaryRow, type LabelBoundaryV2Row, type LabelCellRow, type PresetRow } from "./label-training";
+import { DEFAULT_SAMPLED, progressCounter, sampledCellSummary, sampledGridCells, type BudgetRow, type SampledConfig, type SampledRow, type SummaryRow } from "./sampled";
+import { runBudgetSweep, runDpoJobs, runSampledVsExact, sliceFor } from "./seed-jobs";
+import type { ClaimRunOptions } from "../kit/seed-runner";
+import { PRESET_NAMES } from "../../world";
 
 // ───────────────────────── Version 2: pre-registered thresholds ─────────────────────────
 // Fixed before any version-2 result was computed. "Above the boundary" means d ≥ d_label,
@@ -314,19 +317,24 @@ export function winRateSection(b: NoPowerSeekingBudget, seeds: readonly number[]
   return judgedWinRates(manoeuvreWorld(1, 0), SAMPLED_H, WIN_DS, b.sampled.comparisons, Rng.fromSeed(seeds[0]!).fork("claim5-judge"));
 }
 
-/** Diagram section 3: sampled training (expected believed utility) in the w > 0 band, beside the exact optima. */
-export function sampledSection(b: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress): { sampledRows: SampledRow[]; summary: SummaryRow[] } {
+/**
+ * Diagram section 3: sampled training (expected believed utility) in the w > 0 band, beside
+ * the exact optima. The runs are seed jobs on `options.runner` (default: one after another
+ * here); the exact optima are computed here, beside them.
+ */
+export async function sampledSection(b: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<{ sampledRows: SampledRow[]; summary: SummaryRow[] }> {
   const cells = sampledGridCells(b.sampled.ks, SAMPLED_WS, SAMPLED_H);
-  const sampledRows = sampledVsExact(cells, diagramSeeds(b, seeds), { ...sampledTrainer(b), contexts: b.sampled.contexts }, onProgress);
+  const sampledRows = await runSampledVsExact(cells, diagramSeeds(b, seeds), { ...sampledTrainer(b), contexts: b.sampled.contexts }, onProgress, options);
   return { sampledRows, summary: sampledCellSummary(sampledRows) };
 }
 
-/** Diagram section 4: the w = 1 band cell with growing sample budgets, per k of `budgetKs`. */
-export function budgetSection(b: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress): { budgetRows: BudgetRow[]; budgetSummary: Row[] } {
-  const budgetRows = b.sampled.budgetKs.flatMap((k) => {
+/** Diagram section 4: the w = 1 band cell with growing sample budgets, per k of `budgetKs` (runs on `options.runner`). */
+export async function budgetSection(b: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<{ budgetRows: BudgetRow[]; budgetSummary: Row[] }> {
+  const budgetRows: BudgetRow[] = [];
+  for (const k of b.sampled.budgetKs) {
     const cell = sampledGridCells([k], [1], SAMPLED_H).find((c) => c.region.startsWith("band"))!;
-    return budgetSweep(cell, b.sampled.budgets, diagramSeeds(b, seeds), { ...sampledTrainer(b), contexts: b.sampled.contexts }, onProgress);
-  });
+    budgetRows.push(...(await runBudgetSweep(cell, b.sampled.budgets, diagramSeeds(b, seeds), { ...sampledTrainer(b), contexts: b.sampled.contexts }, onProgress, options)));
+  }
   return { budgetRows, budgetSummary: summarise(budgetRows, ["k", "d", "samples"], ["log10Ratio", "completionsSeen", "exactRatio"]) };
 }
 
@@ -339,16 +347,37 @@ export interface LabelResults {
   presets: PresetRow[];
 }
 
-/** Version 2 section: incentive grid, DPO on labels in its cells (paired seeds), presets at the trained k. */
-export function labelTrainingSection(b: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress): LabelResults {
+/**
+ * Version 2 section: incentive grid, DPO on labels in its cells (paired seeds), presets at the
+ * trained k. The trained cells' label limits are computed first; the DPO runs are then seed
+ * jobs on `options.runner` (default: one after another here, after the grid), while this
+ * thread computes the rest of the grid and the presets. The same rows either way.
+ */
+export async function labelTrainingSection(b: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<LabelResults> {
   checkDpoCells(b);
-  const { cells, slices } = labelGrid(b.labels, onProgress);
-  const labelCells = cells.map((c) => c.row);
-  const slice = slices.get(b.dpo.k)!;
-  const { k: _k, ds: _ds, ...trainer } = b.dpo;
-  const dpoRows = dpoGrid(cells, slice, { k: b.dpo.k, ds: b.dpo.ds, trainer, tolerance: b.labels.tolerance }, seeds, onProgress);
-  const presets = presetSides(slice, b.labels.kl, b.labels.tolerance, onProgress);
-  return { labelCells, labelBoundaries: labelBoundariesV2(labelCells), dpoRows, dpoSummary: dpoSummary(dpoRows, labelCells), presets };
+  const { kl, tolerance } = b.labels;
+  const slice = sliceFor(b.dpo.k, 0);
+  // The grid's own d values (checkDpoCells matched each trained d to one within 1e-12).
+  const trainedDs = b.dpo.ds.map((d) => b.labels.ds.find((x) => Math.abs(x - d) < 1e-12)!);
+  const trained = trainedDs.map((d) => labelCell(slice, labelRater(d), kl, tolerance));
+  const { k, ds, ...trainer } = b.dpo;
+  const todo = dpoCells(trained, { k, ds });
+  const runs = todo.filter((c) => Number.isFinite(c.row.tiltBeta)).length * seeds.length;
+  const tick = progressCounter(b.labels.ks.length * b.labels.ds.length + runs + PRESET_NAMES.length, onProgress);
+  const { here, rows: dpoRows } = await runDpoJobs(
+    todo,
+    { trainer, tolerance },
+    seeds,
+    () => {
+      const { cells } = labelGrid(b.labels, (_d, _t, what) => tick(what ?? ""), { slices: new Map([[k, slice]]), cells: trained });
+      const presets = presetSides(slice, kl, tolerance, (_d, _t, what) => tick(what ?? ""));
+      return { cells, presets };
+    },
+    (_d, _t, what) => tick(`DPO on labels: ${what ?? ""}`),
+    options,
+  );
+  const labelCells = here.cells.map((c) => c.row);
+  return { labelCells, labelBoundaries: labelBoundariesV2(labelCells), dpoRows, dpoSummary: dpoSummary(dpoRows, labelCells), presets: here.presets };
 }
 
 /** Everything claim 5's run computes, section by section. */
@@ -364,15 +393,16 @@ export interface NoPowerSeekingResults extends LabelResults {
 
 /**
  * Runs every section. `world` is not used: each (k, w) slice builds its own world from the
- * defaults (manoeuvre length k, visible payoff w).
+ * defaults (manoeuvre length k, visible payoff w). `options.runner` runs the trained runs
+ * (DPO on labels, sampled training; default: one after another in this thread).
  */
-export function runClaim(_world: World | null, b: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress): NoPowerSeekingResults {
-  const labels = labelTrainingSection(b, seeds, onProgress);
+export async function runClaim(_world: World | null, b: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<NoPowerSeekingResults> {
+  const labels = await labelTrainingSection(b, seeds, onProgress, options);
   const phase = phaseSection(b, onProgress);
   const boundaries = boundarySection(b, onProgress);
   const winRates = winRateSection(b, seeds);
-  const sampled = sampledSection(b, seeds, onProgress);
-  const budget = budgetSection(b, seeds, onProgress);
+  const sampled = await sampledSection(b, seeds, onProgress, options);
+  const budget = await budgetSection(b, seeds, onProgress, options);
   return { ...labels, phase, boundaries, winRates, ...sampled, ...budget };
 }
 
@@ -397,6 +427,6 @@ export const claim = {
     return b;
   },
   hypothesis: (_budget: NoPowerSeekingBudget) => CLAIM5_TR_RELATIVE,
-  run: async (world: World, budget: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress) => runClaim(world, budget, seeds, onProgress),
+  run: (world: World, budget: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress, options?: ClaimRunOptions) => runClaim(world, budget, seeds, onProgress, options),
   decide: (results: NoPowerSeekingResults, budget: NoPowerSeekingBudget) => decideClaim(results, budget),
 } satisfies ClaimModule<NoPowerSeekingBudget, NoPowerSeekingResults>;

@@ -115,17 +115,27 @@ export function labelCell(slice: Slice, rater: RaterParams, kl: number, toleranc
   return { row, limit, tilt, rater };
 }
 
-/** The incentive grid: one cell per (k, d), w = 0, all contexts. Cells are returned for reuse. */
-export function labelGrid(o: LabelGridOptions, onProgress?: OnProgress): { cells: LabelCell[]; slices: Map<number, Slice> } {
+/** What {@link labelGrid} may be given instead of computing it: slices by k, and cells already computed (found by k and d). */
+export interface LabelGridGiven {
+  slices?: ReadonlyMap<number, Slice>;
+  cells?: readonly LabelCell[];
+}
+
+/**
+ * The incentive grid: one cell per (k, d), w = 0, all contexts. Cells are returned for reuse.
+ * `given` slices and cells are used as they are (a cell is a pure function of its slice, rater,
+ * KL and tolerance, so a cell computed earlier is the one this grid would compute).
+ */
+export function labelGrid(o: LabelGridOptions, onProgress?: OnProgress, given: LabelGridGiven = {}): { cells: LabelCell[]; slices: Map<number, Slice> } {
   const cells: LabelCell[] = [];
   const slices = new Map<number, Slice>();
   const total = o.ks.length * o.ds.length;
   let done = 0;
   for (const k of o.ks) {
-    const slice = makeSlice(k, 0);
+    const slice = given.slices?.get(k) ?? makeSlice(k, 0);
     slices.set(k, slice);
     for (const d of o.ds) {
-      cells.push(labelCell(slice, labelRater(d), o.kl, o.tolerance));
+      cells.push(given.cells?.find((c) => c.row.k === k && c.row.d === d) ?? labelCell(slice, labelRater(d), o.kl, o.tolerance));
       onProgress?.(++done, total, `labels: k = ${k}, d = ${d}`);
     }
   }
@@ -168,7 +178,7 @@ export type DpoRow = { k: number; d: number; seed: number; dpoBeta: number; pair
  * (KL to the reference included). The tilt's β is searched above a tenth of the cell's
  * matched-KL β (a run's KL below the matched KL needs a larger β).
  */
-export function fastShortfall(world: World, cell: LabelCell, reference: PolicyTable, dist: ExactDistribution, tolerance: number): { kl: number; proxy: number; limitProxy: number; shortfall: number } {
+export function fastShortfall(world: World, cell: Pick<DpoCell, "limit" | "tilt">, reference: PolicyTable, dist: ExactDistribution, tolerance: number): { kl: number; proxy: number; limitProxy: number; shortfall: number } {
   const proxy = expectedReward(world, dist, cell.limit.reward);
   if (!(dist.kl > 1e-12)) return { kl: dist.kl, proxy, limitProxy: proxy, shortfall: 0 };
   const b = cell.tilt?.beta;
@@ -189,27 +199,62 @@ export interface DpoGridOptions {
   tolerance: number;
 }
 
-/** DPO on sampled labels over paired seeds, in the cells of `cells` with k = o.k and d in o.ds. */
-export function dpoGrid(cells: readonly LabelCell[], slice: Slice, o: DpoGridOptions, seeds: readonly number[], onProgress?: OnProgress): DpoRow[] {
-  const rows: DpoRow[] = [];
-  const todo = o.ds.map((d) => {
+/**
+ * What a DPO run needs of its incentive cell: the labelling rater, the label limit's reward
+ * (for the shortfall) and the optimum at the matched KL (its β is the run's DPO β). A
+ * {@link LabelCell} is one; a worker thread rebuilds one from plain data (seed-jobs.ts).
+ */
+export interface DpoCell {
+  rater: RaterParams;
+  limit: Pick<LabelLimit, "reward">;
+  tilt: Pick<Tilt, "beta"> | null;
+}
+
+/** The trained cells of `cells`: k = o.k and d in o.ds, in the order of o.ds (throws if one is missing). */
+export function dpoCells(cells: readonly LabelCell[], o: Pick<DpoGridOptions, "k" | "ds">): LabelCell[] {
+  return o.ds.map((d) => {
     const cell = cells.find((c) => c.row.k === o.k && Math.abs(c.row.d - d) < 1e-12);
     if (!cell) throw new RangeError(`dpoGrid: no incentive cell at k = ${o.k}, d = ${d}`);
     return cell;
   });
+}
+
+/**
+ * One DPO run on labels in one cell (root `Rng.fromSeed(seed)`), its exact metrics against
+ * the base judged by the cell's rater, and its shortfall. The cell's optimum must exist
+ * (a finite β). `base`: the base's metrics for the cell's rater, if already computed.
+ */
+export function dpoSeedRow(slice: Slice, cell: DpoCell, o: Pick<DpoGridOptions, "trainer" | "tolerance">, seed: number, base?: WorldMetrics): DpoRow {
+  const world = slice.world;
+  const k = slice.k;
+  const d = cell.rater.detect;
+  const beta = cell.tilt?.beta ?? NaN;
+  if (!Number.isFinite(beta)) throw new RangeError(`dpoSeedRow: the cell at k = ${k}, d = ${d} has no optimum at the matched KL`);
+  const baseMetrics = base ?? exactMetrics(world, exactDistribution(world, slice.base, slice.base, { check: false }), { rater: cell.rater });
+  const run = dpoOnLabels(slice, cell.rater, { ...o.trainer, beta }, Rng.fromSeed(seed).fork(`claim5v2-dpo-k${k}`));
+  const dist = exactDistribution(world, run.table, slice.base, { check: false });
+  const m = exactMetrics(world, dist, { rater: cell.rater });
+  if (!Number.isFinite(m.completionRate)) throw new RangeError(`dpoGrid: run diverged (d = ${d}, seed ${seed}): lower the learning rate`);
+  const sf = fastShortfall(world, cell, slice.base, dist, o.tolerance);
+  return { k, d, seed, dpoBeta: beta, pairs: run.pairs, completedPairs: run.completedPairs, longerPrefixWins: run.longerPrefixWins, shortfall: sf.shortfall, proxy: sf.proxy, limitProxy: sf.limitProxy, ...rise(m, baseMetrics) };
+}
+
+/**
+ * DPO on sampled labels over paired seeds, in the cells of `cells` with k = o.k and d in
+ * o.ds (a cell without an optimum at the matched KL is skipped), in this thread. The
+ * claim's section runs the same rows as seed jobs (seed-jobs.ts, {@link runDpoGrid}).
+ */
+export function dpoGrid(cells: readonly LabelCell[], slice: Slice, o: DpoGridOptions, seeds: readonly number[], onProgress?: OnProgress): DpoRow[] {
+  if (slice.k !== o.k) throw new RangeError(`dpoGrid: the slice has k = ${slice.k}, the options k = ${o.k}`);
+  const rows: DpoRow[] = [];
+  const todo = dpoCells(cells, o);
   const world = slice.world;
   let done = 0;
   for (const cell of todo) {
     const base = exactMetrics(world, exactDistribution(world, slice.base, slice.base, { check: false }), { rater: cell.rater });
-    const beta = cell.row.tiltBeta;
     for (const seed of seeds) {
-      if (!Number.isFinite(beta)) continue;
-      const run = dpoOnLabels(slice, cell.rater, { ...o.trainer, beta }, Rng.fromSeed(seed).fork(`claim5v2-dpo-k${o.k}`));
-      const dist = exactDistribution(world, run.table, slice.base, { check: false });
-      const m = exactMetrics(world, dist, { rater: cell.rater });
-      if (!Number.isFinite(m.completionRate)) throw new RangeError(`dpoGrid: run diverged (d = ${cell.row.d}, seed ${seed}): lower the learning rate`);
-      const sf = fastShortfall(world, cell, slice.base, dist, o.tolerance);
-      rows.push({ k: o.k, d: cell.row.d, seed, dpoBeta: beta, pairs: run.pairs, completedPairs: run.completedPairs, longerPrefixWins: run.longerPrefixWins, shortfall: sf.shortfall, proxy: sf.proxy, limitProxy: sf.limitProxy, ...rise(m, base) });
+      if (!Number.isFinite(cell.row.tiltBeta)) continue;
+      rows.push(dpoSeedRow(slice, cell, o, seed, base));
       onProgress?.(++done, todo.length * seeds.length, `DPO on labels: d = ${cell.row.d}, seed ${seed}`);
     }
   }
