@@ -3,13 +3,14 @@
  * incentive level in this thread, then its seeds) with the seeds run one after another
  * (1 worker) and on a pool of 2 worker threads, alternating, wall clock including thread
  * start-up (each thread loads TensorFlow.js and the world). With `--seeds-only`, only the
- * seeds' part (claim 1's trained level; claim 2's per-seed jobs), which the pool spreads. The results of both must be
+ * seeds' part (claim 1's trained level; claim 2's per-seed jobs; claim 5's label-training
+ * section: its DPO runs, with the label grid beside them), which the pool spreads. The results of both must be
  * identical (checked, as JSON text). The CPU column is this process's CPU time over wall
  * time (threads included): ≈ 2 means both cores were ours; less means other processes
  * shared them.
  *
  *   make bench-seeds                                   (claim 1, quick, 2 rounds)
- *   tsx scripts/bench-seeds.ts --claim 2 --rounds 3 --seeds-only [--full] [--seeds 6]   (--seeds N: seeds 101…100+N)
+ *   tsx scripts/bench-seeds.ts --claim 2 --rounds 3 --seeds-only [--full] [--seeds 6]   (--seeds N: seeds 101…100+N; --claim 1, 2 or 5)
  *
  * With `--json`, the last line printed is the summary as JSON (what `make bench` reads).
  */
@@ -22,7 +23,7 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
 
-const CLAIMS = { "1": claims.ratersNotOutcomes.claim, "2": claims.rewardModelOvershoots.claim } as const;
+const CLAIMS = { "1": claims.ratersNotOutcomes.claim, "2": claims.rewardModelOvershoots.claim, "5": claims.noPowerSeeking.claim } as const;
 
 /** The seeds' part of each claim alone (no incentive level). */
 const SEEDS_ONLY: Record<keyof typeof CLAIMS, (world: ReturnType<typeof createWorld>, budget: never, runner: SeedRunner) => Promise<unknown>> = {
@@ -35,6 +36,8 @@ const SEEDS_ONLY: Record<keyof typeof CLAIMS, (world: ReturnType<typeof createWo
     const jobs = seeds.map((seed, i) => ({ seed, condition: "claim 2", payload: { world: w, config, seed, withPpo: i < config.ppoSeeds } }));
     return claims.kit.runSeedJobs(runner, claims.rewardModelOvershoots.overshootSeedTask, jobs);
   },
+  // Claim 5's section with the DPO runs (its label grid and presets beside them).
+  "5": (_world, budget, runner) => claims.noPowerSeeking.labelTrainingSection(budget, (budget as { seeds: number[] }).seeds, undefined, { runner }),
 };
 
 async function main(): Promise<void> {

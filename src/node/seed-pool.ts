@@ -9,10 +9,11 @@
  * Threads: `workers`, else the environment's `RLHF_WORKERS`, else the machine's cores
  * (`defaultWorkers()`), and never more than there are jobs. With one worker the jobs run
  * in this thread, one after another (the sequential runner: no thread is started), and so
- * does a single job. Threads use this thread's TensorFlow.js backend. A pool
+ * does a single job. Threads use this thread's TensorFlow.js backend (none if it has none). A pool
  * is started for each `map` and closed when it ends, so nothing is left running. Threads
  * report a job when it finishes, not its steps.
  */
+import { setMaxListeners } from "node:events";
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "../errors";
 import { SeedJobError, sequentialSeedRunner, type SeedJob, type SeedRunner, type SeedRunnerHooks, type SeedTask } from "../claims/kit/seed-runner";
@@ -46,11 +47,14 @@ export function seedPool(options: SeedPoolOptions = {}): SeedRunner {
       if (resolveSeedTask(task.address) !== (task as unknown))
         throw new TypeError(`seed task ${task.address} is not the task exported at claims.${task.address}`);
       if (jobs.length === 1) return sequentialSeedRunner.map(task, jobs, hooks);
-      // Threads use this thread's TensorFlow.js backend (a run's numbers depend on it).
-      const backend = tf.getBackend();
+      // Threads use this thread's TensorFlow.js backend (a run's numbers depend on it); a
+      // thread that never started one (claims of plain numbers) has threads that start none.
+      const backend: string | null = tf.getBackend() || null;
       const threads = Math.min(workers, jobs.length);
       const pool = createPool({ workers: threads });
       const abort = new AbortController();
+      // One abort listener per job: more than Node's default warning threshold (10) is expected.
+      setMaxListeners(jobs.length + 1, abort.signal);
       let failure: SeedJobError | null = null;
       try {
         // Every thread loads the library and its backend first, so the jobs below go out to

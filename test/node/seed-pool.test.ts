@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as claims from "../../src/claims";
 import { claim, ratersNotOutcomesSeedTask, runRatersNotOutcomesTrained } from "../../src/claims/raters-not-outcomes";
 import { runSeedJobs, SeedJobError, sequentialSeedRunner } from "../../src/claims/kit/seed-runner";
-import { resolveSeedTask } from "../../src/node/seed-job";
+import { resolveSeedTask, runSeedJob, warmSeedThread } from "../../src/node/seed-job";
 import { seedPool, seedWorkers } from "../../src/node/seed-pool";
 import { defaultWorkers } from "../../src/node/pool";
 import { ConfigError } from "../../src/errors";
@@ -10,7 +10,7 @@ import { createWorld } from "../../src/world";
 import { overshootSeedTask, resolveOvershootConfig } from "../../src/claims/reward-model-overshoots";
 import { withNoisyOracle } from "../../src/claims/kit";
 import { deceptionSeedTask, resolveRevealSweepConfig } from "../../src/claims/deception-survives-rating";
-import { budgetSection, budgetSweep, claim as claim5, diagramSeeds, dpoGrid, labelGrid, labelTrainingSection, SAMPLED_H, sampledGridCells, sampledSection, sampledTrainer, sampledVsExact, SAMPLED_WS } from "../../src/claims/no-power-seeking";
+import { claim as claim5, dpoGrid, dpoSeedRow, labelCell, labelDpoPayload, labelDpoSeedTask, labelGrid, labelRater, labelTrainingSection, sliceFor } from "../../src/claims/no-power-seeking";
 import { setupBackend } from "../helpers/backend";
 
 /** Every seed task exported under `claims` (objects with an address and a run function), found by walking the namespace. */
@@ -100,45 +100,39 @@ describe("node/seed-pool: a claim's seeds on worker threads", function () {
     expect(pooled[1]!.some((r) => r.trainingIdenticalToPhi0 === 1)).to.equal(true);
   });
 
-  it("claim 5's trained runs (DPO on labels, sampled training, budget sweep) on 2 threads equal the sequential run and the in-thread functions", async () => {
+  it("claim 5's DPO runs on labels on 2 threads equal the sequential run and the in-thread dpoGrid", async () => {
     const b = claim5.budget("quick", {
       seeds: [101, 102, 103],
-      sampled: { samples: 640, contexts: 2, ks: [1], budgets: [640, 1280], budgetKs: [1], comparisons: 50 },
-      diagramSeeds: 2,
       labels: { ks: [1], ds: [0.1, 0.5], kl: 0.3, tolerance: 1e-2 },
       dpo: { k: 1, ds: [0.1, 0.5], pairs: 200, epochs: 1 },
     });
-    const sections = async (runner?: ReturnType<typeof seedPool>) => {
-      const options = runner ? { runner } : {};
-      return {
-        labels: await labelTrainingSection(b, b.seeds, undefined, options),
-        sampled: await sampledSection(b, b.seeds, undefined, options),
-        budget: await budgetSection(b, b.seeds, undefined, options),
-      };
-    };
-    const sequential = await sections();
+    const sequential = await labelTrainingSection(b, b.seeds);
     const progress: [number, number][] = [];
-    const pooledLabels = await labelTrainingSection(b, b.seeds, (d, t) => progress.push([d, t]), { runner: seedPool({ workers: 2 }) });
-    const pooled = { labels: pooledLabels, sampled: await sampledSection(b, b.seeds, undefined, { runner: seedPool({ workers: 2 }) }), budget: await budgetSection(b, b.seeds, undefined, { runner: seedPool({ workers: 2 }) }) };
+    const pooled = await labelTrainingSection(b, b.seeds, (d, t) => progress.push([d, t]), { runner: seedPool({ workers: 2 }) });
     expect(JSON.stringify(pooled)).to.equal(JSON.stringify(sequential));
     expect(pooled).to.deep.equal(sequential);
-    expect(pooled.labels.dpoRows.length).to.be.greaterThan(0);
-    expect(pooled.sampled.sampledRows.filter((r) => r.method === "sampled")).to.have.length(sampledGridCells(b.sampled.ks, SAMPLED_WS, SAMPLED_H).length * 2);
-    expect(pooled.budget.budgetRows).to.have.length(4);
-    // Progress: 2 grid cells, the DPO runs, 3 presets, counted to the end whatever order they finish in.
-    const total = 2 + pooled.labels.dpoRows.length + 3;
+    expect(pooled.dpoRows.length).to.be.greaterThan(b.seeds.length);
+    // Progress: 2 grid cells, the DPO runs and 3 presets, one step each, whatever order they finish in.
+    const total = 2 + pooled.dpoRows.length + 3;
     expect(progress).to.have.length(total);
-    expect(progress.map(([, t]) => t)).to.satisfy((ts: number[]) => ts.every((t) => t === total));
+    expect(progress.every(([, t]) => t === total)).to.equal(true);
     expect(progress[progress.length - 1]).to.deep.equal([total, total]);
-    // The same rows as the functions that run everything in this thread (the sections' code before runners).
+    // The same rows as the function that runs the grid and the DPO runs in this thread (the section before runners).
     const { cells, slices } = labelGrid(b.labels);
     const { k, ds, ...trainer } = b.dpo;
-    expect(JSON.stringify(pooled.labels.dpoRows)).to.equal(JSON.stringify(dpoGrid(cells, slices.get(k)!, { k, ds, trainer, tolerance: b.labels.tolerance }, b.seeds)));
-    expect(JSON.stringify(pooled.labels.labelCells)).to.equal(JSON.stringify(cells.map((c) => c.row)));
-    const trainerOptions = { ...sampledTrainer(b), contexts: b.sampled.contexts };
-    expect(JSON.stringify(pooled.sampled.sampledRows)).to.equal(JSON.stringify(sampledVsExact(sampledGridCells(b.sampled.ks, SAMPLED_WS, SAMPLED_H), diagramSeeds(b, b.seeds), trainerOptions)));
-    const bandCell = sampledGridCells([1], [1], SAMPLED_H).find((c) => c.region.startsWith("band"))!;
-    expect(JSON.stringify(pooled.budget.budgetRows)).to.equal(JSON.stringify(budgetSweep(bandCell, b.sampled.budgets, diagramSeeds(b, b.seeds), trainerOptions)));
+    expect(JSON.stringify(pooled.dpoRows)).to.equal(JSON.stringify(dpoGrid(cells, slices.get(k)!, { k, ds, trainer, tolerance: b.labels.tolerance }, b.seeds)));
+    expect(JSON.stringify(pooled.labelCells)).to.equal(JSON.stringify(cells.map((c) => c.row)));
+  });
+
+  it("a thread of a caller without a TensorFlow.js backend (claim 5's plain numbers) starts none", async () => {
+    const b = claim5.budget("quick", { labels: { ks: [1], ds: [0.5], kl: 0.3, tolerance: 1e-2 }, dpo: { k: 1, ds: [0.5], pairs: 100, epochs: 1 } });
+    const slice = sliceFor(1, 0);
+    const cell = labelCell(slice, labelRater(0.5), b.labels.kl, b.labels.tolerance);
+    const { k: _k, ds: _ds, ...trainer } = b.dpo;
+    const payload = labelDpoPayload(cell, trainer, b.labels.tolerance, 101);
+    await warmSeedThread({ backend: null });
+    const viaJob = await runSeedJob({ address: labelDpoSeedTask.address, payload, backend: null });
+    expect(JSON.stringify(viaJob)).to.equal(JSON.stringify(dpoSeedRow(slice, cell, { trainer, tolerance: b.labels.tolerance }, 101)));
   });
 
   it("a job failing in a thread names its seed and condition", async () => {
@@ -162,7 +156,6 @@ describe("node/seed-pool: a claim's seeds on worker threads", function () {
       "rewardModelOvershoots.overshootSeedTask",
       "deceptionSurvivesRating.deceptionSeedTask",
       "noPowerSeeking.labelDpoSeedTask",
-      "noPowerSeeking.sampledSeedTask",
     ]);
     for (const t of tasks) {
       expect(t.address).to.equal(t.at);

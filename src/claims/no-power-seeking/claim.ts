@@ -21,8 +21,8 @@ import type { Mode } from "../../mode";
 import { exactBoundaries, exactPhaseDiagram, manoeuvreWorld, PHASE_RULES, type BoundaryRow, type PhaseRow } from "./exact";
 import { judgedWinRates, type WinRateRow } from "./labels";
 import { dpoCells, dpoSummary, labelBoundariesV2, labelCell, labelGrid, labelRater, presetSides, type DpoRow, type DpoSummaryRow, type LabelBoundaryV2Row, type LabelCellRow, type PresetRow } from "./label-training";
-import { DEFAULT_SAMPLED, progressCounter, sampledCellSummary, sampledGridCells, type BudgetRow, type SampledConfig, type SampledRow, type SummaryRow } from "./sampled";
-import { runBudgetSweep, runDpoJobs, runSampledVsExact, sliceFor } from "./seed-jobs";
+import { budgetSweep, DEFAULT_SAMPLED, sampledCellSummary, sampledGridCells, sampledVsExact, type BudgetRow, type SampledConfig, type SampledRow, type SummaryRow } from "./sampled";
+import { progressCounter, runDpoJobs, sliceFor } from "./seed-jobs";
 import type { ClaimRunOptions } from "../kit/seed-runner";
 import { PRESET_NAMES } from "../../world";
 
@@ -317,24 +317,19 @@ export function winRateSection(b: NoPowerSeekingBudget, seeds: readonly number[]
   return judgedWinRates(manoeuvreWorld(1, 0), SAMPLED_H, WIN_DS, b.sampled.comparisons, Rng.fromSeed(seeds[0]!).fork("claim5-judge"));
 }
 
-/**
- * Diagram section 3: sampled training (expected believed utility) in the w > 0 band, beside
- * the exact optima. The runs are seed jobs on `options.runner` (default: one after another
- * here); the exact optima are computed here, beside them.
- */
-export async function sampledSection(b: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<{ sampledRows: SampledRow[]; summary: SummaryRow[] }> {
+/** Diagram section 3: sampled training (expected believed utility) in the w > 0 band, beside the exact optima. */
+export function sampledSection(b: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress): { sampledRows: SampledRow[]; summary: SummaryRow[] } {
   const cells = sampledGridCells(b.sampled.ks, SAMPLED_WS, SAMPLED_H);
-  const sampledRows = await runSampledVsExact(cells, diagramSeeds(b, seeds), { ...sampledTrainer(b), contexts: b.sampled.contexts }, onProgress, options);
+  const sampledRows = sampledVsExact(cells, diagramSeeds(b, seeds), { ...sampledTrainer(b), contexts: b.sampled.contexts }, onProgress);
   return { sampledRows, summary: sampledCellSummary(sampledRows) };
 }
 
-/** Diagram section 4: the w = 1 band cell with growing sample budgets, per k of `budgetKs` (runs on `options.runner`). */
-export async function budgetSection(b: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<{ budgetRows: BudgetRow[]; budgetSummary: Row[] }> {
-  const budgetRows: BudgetRow[] = [];
-  for (const k of b.sampled.budgetKs) {
+/** Diagram section 4: the w = 1 band cell with growing sample budgets, per k of `budgetKs`. */
+export function budgetSection(b: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress): { budgetRows: BudgetRow[]; budgetSummary: Row[] } {
+  const budgetRows = b.sampled.budgetKs.flatMap((k) => {
     const cell = sampledGridCells([k], [1], SAMPLED_H).find((c) => c.region.startsWith("band"))!;
-    budgetRows.push(...(await runBudgetSweep(cell, b.sampled.budgets, diagramSeeds(b, seeds), { ...sampledTrainer(b), contexts: b.sampled.contexts }, onProgress, options)));
-  }
+    return budgetSweep(cell, b.sampled.budgets, diagramSeeds(b, seeds), { ...sampledTrainer(b), contexts: b.sampled.contexts }, onProgress);
+  });
   return { budgetRows, budgetSummary: summarise(budgetRows, ["k", "d", "samples"], ["log10Ratio", "completionsSeen", "exactRatio"]) };
 }
 
@@ -393,16 +388,16 @@ export interface NoPowerSeekingResults extends LabelResults {
 
 /**
  * Runs every section. `world` is not used: each (k, w) slice builds its own world from the
- * defaults (manoeuvre length k, visible payoff w). `options.runner` runs the trained runs
- * (DPO on labels, sampled training; default: one after another in this thread).
+ * defaults (manoeuvre length k, visible payoff w). `options.runner` runs the DPO runs on
+ * labels (default: one after another in this thread).
  */
 export async function runClaim(_world: World | null, b: NoPowerSeekingBudget, seeds: readonly number[], onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<NoPowerSeekingResults> {
   const labels = await labelTrainingSection(b, seeds, onProgress, options);
   const phase = phaseSection(b, onProgress);
   const boundaries = boundarySection(b, onProgress);
   const winRates = winRateSection(b, seeds);
-  const sampled = await sampledSection(b, seeds, onProgress, options);
-  const budget = await budgetSection(b, seeds, onProgress, options);
+  const sampled = sampledSection(b, seeds, onProgress);
+  const budget = budgetSection(b, seeds, onProgress);
   return { ...labels, phase, boundaries, winRates, ...sampled, ...budget };
 }
 

@@ -17,8 +17,8 @@
  *   - label-training.ts: version 2's two levels on labels: the label limit tilted at a
  *     matched KL over a d-grid and its measured boundary (incentive), DPO on sampled labels
  *     with its shortfall (transmission), and the rater presets;
- *   - seed-jobs.ts: the trained runs (DPO on labels, sampled training) as seed jobs a
- *     runner can spread over worker threads, with the same rows;
+ *   - seed-jobs.ts: the DPO runs on labels as seed jobs a runner can spread over worker
+ *     threads, with the same rows;
  *   - plots.ts: the figures; claim.ts: budgets, hypotheses, sections, run and decide.
  */
 export * from "./boundaries";

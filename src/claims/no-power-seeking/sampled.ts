@@ -197,113 +197,55 @@ function splitOptions(name: string, o: SampledRunOptions): { train: Partial<Samp
   return { train, contexts, labelRuns: labelRuns ?? false };
 }
 
-/** One sampled-training run of {@link sampledVsExact} or {@link budgetSweep}: where, which seed, with what. */
-export type SampledRun<M extends string = SampledMethod> = {
-  /** Index of the run's cell (sampledVsExact) or budget (budgetSweep). */
-  at: number;
-  method: M;
-  seed: number;
-  /** The run's trainer config. */
-  train: Partial<SampledConfig>;
-  /** The fork of `Rng.fromSeed(seed)` the run uses. */
-  fork: string;
-};
-
-/** The checked plan of {@link sampledVsExact}: contexts per slice and the runs in row order. */
-export interface SampledPlan {
-  contexts: number | undefined;
-  beta: number;
-  runs: SampledRun<"sampled" | "sampled-labels">[];
-}
-
-/** Checks the options of {@link sampledVsExact} (before any work) and lists its runs. */
-export function planSampledVsExact(cells: readonly SampledCellSpec[], seeds: readonly number[], config: SampledRunOptions): SampledPlan {
-  const { train, contexts, labelRuns } = splitOptions("sampledVsExact", config);
-  checkField("sampledVsExact.seeds", seeds, SEEDS_RULE);
-  const runs: SampledPlan["runs"] = [];
-  cells.forEach((cell, at) => {
-    for (const seed of seeds) runs.push({ at, method: "sampled", seed, train: { ...train, signal: "reward" }, fork: `claim5-sampled-k${cell.k}-w${cell.w}-d${cell.d}` });
-    if (labelRuns && cell.w === 0)
-      for (const seed of seeds) runs.push({ at, method: "sampled-labels", seed, train: { ...train, signal: "labels" }, fork: `claim5-labels-k${cell.k}-w${cell.w}-d${cell.d}` });
-  });
-  return { contexts, beta: train.beta ?? DEFAULT_SAMPLED.beta, runs };
-}
-
-/** A cell's exact part in {@link sampledVsExact}: its common fields and its two exact rows. */
-export type SampledExact = { common: CellCommon; exact: SampledRow; exactLabel: SampledRow };
-
-/** The exact parts of the cells (slices from `slice`, by (k, w)); `onProgress` told once per cell. */
-export function sampledExactParts(cells: readonly SampledCellSpec[], beta: number, slice: (k: number, w: number) => Slice, onProgress?: (what: string) => void): SampledExact[] {
-  return cells.map((cell) => {
-    const s = slice(cell.k, cell.w);
-    const L = s.world.config.belief.noticedStepPenalty;
-    const common: CellCommon = {
-      ...cell,
-      dStar: detectionThreshold(cell.h, L),
-      dWhole: wholeManoeuvreThreshold(cell.h, L, cell.w, cell.k),
-      baseCompletion: s.baseCompletion,
-      baseSycophancy: s.baseMetrics.sycophancyRate,
-      baseInflation: cellMetrics(s, s.base, cellRater(cell.d, cell.h)).inflationGap,
-    };
-    const ex = exactOptimumCell(s, cell.d, cell.h, beta);
-    const exLabel = exactOptimumCell(s, cell.d, cell.h, beta, "label");
-    onProgress?.(`k = ${cell.k}, w = ${cell.w}, d = ${cell.d}`);
-    return {
-      common,
-      exact: { method: "exact", seed: null, ...common, ...ex, log10Ratio: Math.log10(ex.completionRatio) },
-      exactLabel: { method: "exact-label", seed: null, ...common, ...exLabel, log10Ratio: Math.log10(exLabel.completionRatio) },
-    };
-  });
-}
-
-/** The rows of {@link sampledVsExact}: per cell its exact rows, then its runs (`results[i]` is run i of the plan). */
-export function sampledRows(plan: SampledPlan, exact: readonly SampledExact[], results: readonly SampledCell[]): SampledRow[] {
-  const rows: SampledRow[] = [];
-  exact.forEach((e, at) => {
-    rows.push(e.exact, e.exactLabel);
-    plan.runs.forEach((r, i) => {
-      if (r.at !== at) return;
-      const s = results[i]!;
-      rows.push({ method: r.method, seed: r.seed, ...e.common, ...s, log10Ratio: Math.log10(s.completionRatio) });
-    });
-  });
-  return rows;
-}
-
-/** A progress counter over `total` steps: each call moves it one step. */
-export function progressCounter(total: number, onProgress?: OnProgress): (what: string) => void {
-  let done = 0;
-  return (what) => onProgress?.(++done, total, what);
-}
-
 /**
  * Runs the sampled grid over seeds and, for each cell, the exact optimum beside it: one
  * row per (cell, seed) with `method: "sampled"`, one per cell with `method: "exact"` and one
  * with `method: "exact-label"` (the optimum of the label-implied reward; seed null), each with the cell's base completion, base sycophancy and base inflation gap.
- * Seeds are paired across cells. Options are checked before any work. Runs in this thread;
- * seed-jobs.ts's `runSampledVsExact` gives the same rows from a seed runner.
+ * Seeds are paired across cells. Options are checked before any work.
  */
 export function sampledVsExact(cells: readonly SampledCellSpec[], seeds: readonly number[], config: SampledRunOptions, onProgress?: OnProgress): SampledRow[] {
-  const plan = planSampledVsExact(cells, seeds, config);
+  const { train, contexts, labelRuns } = splitOptions("sampledVsExact", config);
+  checkField("sampledVsExact.seeds", seeds, SEEDS_RULE);
+  const rows: SampledRow[] = [];
   const slices = new Map<string, Slice>();
-  const slice = (k: number, w: number) => {
-    const key = `${k}|${w}`;
-    let s = slices.get(key);
-    if (!s) {
-      s = makeSlice(k, w, { contexts: plan.contexts });
-      slices.set(key, s);
+  const total = cells.length * (seeds.length + 1) + (labelRuns ? cells.filter((c) => c.w === 0).length * seeds.length : 0);
+  let done = 0;
+  const beta = train.beta ?? DEFAULT_SAMPLED.beta;
+  for (const cell of cells) {
+    const key = `${cell.k}|${cell.w}`;
+    let slice = slices.get(key);
+    if (!slice) {
+      slice = makeSlice(cell.k, cell.w, { contexts });
+      slices.set(key, slice);
     }
-    return s;
-  };
-  const tick = progressCounter(cells.length + plan.runs.length, onProgress);
-  const exact = sampledExactParts(cells, plan.beta, slice, tick);
-  const results = plan.runs.map((r) => {
-    const cell = cells[r.at]!;
-    const s = sampledTrainingCell(slice(cell.k, cell.w), cell.d, cell.h, r.train, Rng.fromSeed(r.seed).fork(r.fork));
-    tick(`k = ${cell.k}, w = ${cell.w}, d = ${cell.d}${r.method === "sampled-labels" ? ", labels" : ""}, seed ${r.seed}`);
-    return s;
-  });
-  return sampledRows(plan, exact, results);
+    const L = slice.world.config.belief.noticedStepPenalty;
+    const common: CellCommon = {
+      ...cell,
+      dStar: detectionThreshold(cell.h, L),
+      dWhole: wholeManoeuvreThreshold(cell.h, L, cell.w, cell.k),
+      baseCompletion: slice.baseCompletion,
+      baseSycophancy: slice.baseMetrics.sycophancyRate,
+      baseInflation: cellMetrics(slice, slice.base, cellRater(cell.d, cell.h)).inflationGap,
+    };
+    const ex = exactOptimumCell(slice, cell.d, cell.h, beta);
+    rows.push({ method: "exact", seed: null, ...common, ...ex, log10Ratio: Math.log10(ex.completionRatio) });
+    const exLabel = exactOptimumCell(slice, cell.d, cell.h, beta, "label");
+    rows.push({ method: "exact-label", seed: null, ...common, ...exLabel, log10Ratio: Math.log10(exLabel.completionRatio) });
+    const where = `k = ${cell.k}, w = ${cell.w}, d = ${cell.d}`;
+    onProgress?.(++done, total, where);
+    for (const seed of seeds) {
+      const s = sampledTrainingCell(slice, cell.d, cell.h, { ...train, signal: "reward" }, Rng.fromSeed(seed).fork(`claim5-sampled-k${cell.k}-w${cell.w}-d${cell.d}`));
+      rows.push({ method: "sampled", seed, ...common, ...s, log10Ratio: Math.log10(s.completionRatio) });
+      onProgress?.(++done, total, `${where}, seed ${seed}`);
+    }
+    if (labelRuns && cell.w === 0)
+      for (const seed of seeds) {
+        const s = sampledTrainingCell(slice, cell.d, cell.h, { ...train, signal: "labels" }, Rng.fromSeed(seed).fork(`claim5-labels-k${cell.k}-w${cell.w}-d${cell.d}`));
+        rows.push({ method: "sampled-labels", seed, ...common, ...s, log10Ratio: Math.log10(s.completionRatio) });
+        onProgress?.(++done, total, `${where}, labels, seed ${seed}`);
+      }
+  }
+  return rows;
 }
 
 /** Threshold for calling a manoeuvre "learned" in the report of the w > 0 band (not decided). */
@@ -378,48 +320,25 @@ export function sampledCellSummary(rows: readonly SampledRow[]): SummaryRow[] {
 /** One run of the budget sweep. */
 export type BudgetRow = SampledCellSpec & { seed: number; samples: number; exactRatio: number; completionRatio: number; log10Ratio: number; completionsSeen: number; kl: number };
 
-/** The checked plan of {@link budgetSweep}: contexts of the slice and the runs in row order (by budget, then seed). */
-export interface BudgetPlan {
-  contexts: number | undefined;
-  beta: number;
-  runs: SampledRun<"budget">[];
-}
-
-/** Checks the options of {@link budgetSweep} (before any work) and lists its runs. */
-export function planBudgetSweep(cell: SampledCellSpec, budgets: readonly number[], seeds: readonly number[], config: SampledRunOptions): BudgetPlan {
+/**
+ * Budget sweep in one cell: sampled training with several sample budgets (same seeds), to
+ * show how far finite-budget training is from the exact optimum as the budget grows.
+ */
+export function budgetSweep(cell: SampledCellSpec, budgets: readonly number[], seeds: readonly number[], config: SampledRunOptions, onProgress?: OnProgress): BudgetRow[] {
   const { train, contexts } = splitOptions("budgetSweep", config);
   checkField("budgetSweep.budgets", budgets, { kind: "integers", min: 2, max: 1e8, minLength: 1, maxLength: 20 });
   checkField("budgetSweep.seeds", seeds, SEEDS_RULE);
   for (const samples of budgets) sampledConfig("budgetSweep", { ...train, samples });
-  const runs: BudgetPlan["runs"] = [];
-  budgets.forEach((samples, at) => {
-    for (const seed of seeds) runs.push({ at, method: "budget", seed, train: { ...train, samples }, fork: `claim5-budget-k${cell.k}-w${cell.w}-d${cell.d}` });
-  });
-  return { contexts, beta: train.beta ?? DEFAULT_SAMPLED.beta, runs };
-}
-
-/** The rows of {@link budgetSweep} from the cell's exact optimum and the runs' results (`results[i]` is run i of the plan). */
-export function budgetRows(cell: SampledCellSpec, budgets: readonly number[], plan: BudgetPlan, exact: CellMetrics, results: readonly SampledCell[]): BudgetRow[] {
-  return plan.runs.map((r, i) => {
-    const s = results[i]!;
-    return { ...cell, seed: r.seed, samples: budgets[r.at]!, exactRatio: exact.completionRatio, completionRatio: s.completionRatio, log10Ratio: Math.log10(s.completionRatio), completionsSeen: s.completionsSeen, kl: s.kl };
-  });
-}
-
-/**
- * Budget sweep in one cell: sampled training with several sample budgets (same seeds), to
- * show how far finite-budget training is from the exact optimum as the budget grows. Runs in
- * this thread; seed-jobs.ts's `runBudgetSweep` gives the same rows from a seed runner.
- */
-export function budgetSweep(cell: SampledCellSpec, budgets: readonly number[], seeds: readonly number[], config: SampledRunOptions, onProgress?: OnProgress): BudgetRow[] {
-  const plan = planBudgetSweep(cell, budgets, seeds, config);
-  const slice = makeSlice(cell.k, cell.w, { contexts: plan.contexts });
-  const ex = exactOptimumCell(slice, cell.d, cell.h, plan.beta);
-  const tick = progressCounter(plan.runs.length, onProgress);
-  const results = plan.runs.map((r) => {
-    const s = sampledTrainingCell(slice, cell.d, cell.h, r.train, Rng.fromSeed(r.seed).fork(r.fork));
-    tick(`${budgets[r.at]} samples, seed ${r.seed}`);
-    return s;
-  });
-  return budgetRows(cell, budgets, plan, ex, results);
+  const slice = makeSlice(cell.k, cell.w, { contexts });
+  const beta = train.beta ?? DEFAULT_SAMPLED.beta;
+  const ex = exactOptimumCell(slice, cell.d, cell.h, beta);
+  const rows: BudgetRow[] = [];
+  let done = 0;
+  for (const samples of budgets)
+    for (const seed of seeds) {
+      const s = sampledTrainingCell(slice, cell.d, cell.h, { ...train, samples }, Rng.fromSeed(seed).fork(`claim5-budget-k${cell.k}-w${cell.w}-d${cell.d}`));
+      rows.push({ ...cell, seed, samples, exactRatio: ex.completionRatio, completionRatio: s.completionRatio, log10Ratio: Math.log10(s.completionRatio), completionsSeen: s.completionsSeen, kl: s.kl });
+      onProgress?.(++done, budgets.length * seeds.length, `${samples} samples, seed ${seed}`);
+    }
+  return rows;
 }

@@ -1,48 +1,31 @@
 /**
- * Claim 5's trained runs as seed jobs (kit/seed-runner.ts), so a runner can spread them over
- * worker threads: one job per DPO run on labels (cell × seed) and one per sampled-training
- * run (cell × seed of the diagram's sampled grid, or budget × seed of the budget sweep).
+ * Claim 5's DPO runs on labels as seed jobs (kit/seed-runner.ts), one per (cell, seed), so a
+ * runner can spread them over worker threads. They are most of the claim's work (in full
+ * mode ≈ 150 of ≈ 200 CPU-seconds); the sampled runs of the (d, h, k, w) diagram (≈ 6 s)
+ * stay in the caller's thread, where they cost less than starting threads would.
  *
- * A job carries plain data: the (k, w, contexts) of its slice, which a thread rebuilds
- * (a pure function of those, kept per thread: {@link sliceFor}), and what its cell needs.
- * A DPO job carries its cell's label-limit scores and the β of its optimum at the matched KL
- * (computed once, in the caller's thread) rather than recomputing the limit. Each run makes
- * its own `Rng.fromSeed(seed)` and forks it as the sequential code does, so its numbers do
- * not depend on the runner.
+ * A job carries plain data: the manoeuvre length k of its slice, which a thread rebuilds (a
+ * pure function of it, kept per thread: {@link sliceFor}), the cell's rater, its label-limit
+ * scores and the β of its optimum at the matched KL (computed once, in the caller's thread,
+ * rather than the limit again in each thread). Each run makes its own `Rng.fromSeed(seed)`
+ * and forks it as the sequential code does, so its numbers do not depend on the runner.
  */
 import { meaningKey, type LabelLimit } from "../../incentive";
 import type { RaterParams, TerminalReward, World } from "../../world";
-import { alongside, runSeedJobs, seedTask, type ClaimRunOptions, type SeedJob } from "../kit/seed-runner";
+import { alongside, runSeedJobs, seedTask, type ClaimRunOptions } from "../kit/seed-runner";
 import type { OnProgress } from "../kit/seeds";
-import { Rng } from "../../rng";
-import { exactOptimumCell, makeSlice, type Slice } from "./exact";
+import { makeSlice, type Slice } from "./exact";
 import type { LabelDpoConfig } from "./dpo";
 import { dpoSeedRow, type DpoCell, type DpoRow, type LabelCell } from "./label-training";
-import {
-  budgetRows,
-  planBudgetSweep,
-  planSampledVsExact,
-  progressCounter,
-  sampledExactParts,
-  sampledRows,
-  sampledTrainingCell,
-  type BudgetRow,
-  type SampledCell,
-  type SampledCellSpec,
-  type SampledConfig,
-  type SampledRow,
-  type SampledRun,
-  type SampledRunOptions,
-} from "./sampled";
 
-/** How many slices a thread keeps (a section uses one or two; the claim four in all). */
-const KEPT_SLICES = 4;
+/** How many slices a thread keeps (the claim's DPO runs use one). */
+const KEPT_SLICES = 2;
 const slices = new Map<string, Slice>();
 
 /**
  * The (k, w) slice with `contexts` contexts (null: all), built once per thread: a slice is a
- * pure function of these, so every job of a section in one thread shares it (and a
- * sequential run shares the caller's, when the caller takes it from here too).
+ * pure function of these, so every job in one thread shares it (and a sequential run shares
+ * the caller's, when the caller takes it from here too).
  */
 export function sliceFor(k: number, w: number, contexts: number | null = null): Slice {
   const key = `${k}|${w}|${contexts}`;
@@ -97,32 +80,10 @@ export const labelDpoSeedTask = seedTask("noPowerSeeking.labelDpoSeedTask", (p: 
   return dpoSeedRow(slice, cell, { trainer: p.trainer, tolerance: p.tolerance }, p.seed);
 });
 
-/** One sampled-training run (sampled.ts's `sampledTrainingCell`) in a (d, h) cell of a slice. */
-export interface SampledSeedPayload {
-  k: number;
-  w: number;
-  /** Contexts of the slice (null: all). */
-  contexts: number | null;
-  d: number;
-  h: number;
-  /** The trainer's config (checked by the caller). */
-  train: Partial<SampledConfig>;
-  seed: number;
-  /** The label of the fork of `Rng.fromSeed(seed)` the run uses. */
-  fork: string;
-}
-
-/** One sampled-training run as a job a worker thread can run. */
-export const sampledSeedTask = seedTask("noPowerSeeking.sampledSeedTask", (p: SampledSeedPayload): SampledCell =>
-  sampledTrainingCell(sliceFor(p.k, p.w, p.contexts), p.d, p.h, p.train, Rng.fromSeed(p.seed).fork(p.fork)),
-);
-
-/** The jobs of sampled runs in the slices of `cellOf(run)` (contexts null: all). */
-function sampledJobs(runs: readonly SampledRun<string>[], cellOf: (r: SampledRun<string>) => SampledCellSpec, contexts: number | undefined): SeedJob<SampledSeedPayload>[] {
-  return runs.map((r) => {
-    const c = cellOf(r);
-    return { seed: r.seed, condition: `${r.method}, k = ${c.k}, w = ${c.w}, d = ${c.d}`, payload: { k: c.k, w: c.w, contexts: contexts ?? null, d: c.d, h: c.h, train: r.train, seed: r.seed, fork: r.fork } };
-  });
+/** A progress counter over `total` steps: each call moves it one step. */
+export function progressCounter(total: number, onProgress?: OnProgress): (what: string) => void {
+  let done = 0;
+  return (what) => onProgress?.(++done, total, what);
 }
 
 /**
@@ -144,33 +105,4 @@ export async function runDpoJobs<A>(
     .flatMap((c) => seeds.map((seed) => ({ seed, condition: `DPO on labels, k = ${c.row.k}, d = ${c.row.d}`, payload: labelDpoPayload(c, o.trainer, o.tolerance, seed) })));
   const r = await alongside(options.runner, here, (onStarted) => runSeedJobs(options.runner, labelDpoSeedTask, jobs, onProgress, onStarted));
   return { here: r.here, rows: r.seeds };
-}
-
-/**
- * sampled.ts's `sampledVsExact` with the runs as seed jobs on `options.runner` and
- * the cells' exact optima computed in this thread beside them: the same rows.
- */
-export async function runSampledVsExact(cells: readonly SampledCellSpec[], seeds: readonly number[], config: SampledRunOptions, onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<SampledRow[]> {
-  const plan = planSampledVsExact(cells, seeds, config);
-  const tick = progressCounter(cells.length + plan.runs.length, onProgress);
-  const jobs = sampledJobs(plan.runs, (r) => cells[r.at]!, plan.contexts);
-  const { here: exact, seeds: results } = await alongside(
-    options.runner,
-    () => sampledExactParts(cells, plan.beta, (k, w) => sliceFor(k, w, plan.contexts ?? null), tick),
-    (onStarted) => runSeedJobs(options.runner, sampledSeedTask, jobs, (_d, _t, what) => tick(what ?? ""), onStarted),
-  );
-  return sampledRows(plan, exact, results);
-}
-
-/** sampled.ts's `budgetSweep` with the runs as seed jobs on `options.runner`: the same rows. */
-export async function runBudgetSweep(cell: SampledCellSpec, budgets: readonly number[], seeds: readonly number[], config: SampledRunOptions, onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<BudgetRow[]> {
-  const plan = planBudgetSweep(cell, budgets, seeds, config);
-  const tick = progressCounter(plan.runs.length, onProgress);
-  const jobs = sampledJobs(plan.runs, () => cell, plan.contexts);
-  const { here: exact, seeds: results } = await alongside(
-    options.runner,
-    () => exactOptimumCell(sliceFor(cell.k, cell.w, plan.contexts ?? null), cell.d, cell.h, plan.beta),
-    (onStarted) => runSeedJobs(options.runner, sampledSeedTask, jobs, (_d, _t, what) => tick(what ?? ""), onStarted),
-  );
-  return budgetRows(cell, budgets, plan, exact, results);
 }
