@@ -368,7 +368,7 @@ export async function labelTrainingSection(b: NoPowerSeekingBudget, seeds: reado
       const presets = presetSides(slice, kl, tolerance, (_d, _t, what) => tick(what ?? ""));
       return { cells, presets };
     },
-    (_d, _t, what) => tick(`DPO on labels: ${what ?? ""}`),
+    (_d, _t, what) => tick(what ?? ""),
     options,
   );
   const labelCells = here.cells.map((c) => c.row);

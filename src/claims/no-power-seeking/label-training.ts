@@ -242,7 +242,7 @@ export function dpoSeedRow(slice: Slice, cell: DpoCell, o: Pick<DpoGridOptions, 
 /**
  * DPO on sampled labels over paired seeds, in the cells of `cells` with k = o.k and d in
  * o.ds (a cell without an optimum at the matched KL is skipped), in this thread. The
- * claim's section runs the same rows as seed jobs (seed-jobs.ts, {@link runDpoGrid}).
+ * claim's section runs the same rows as seed jobs (seed-jobs.ts, `runDpoJobs`).
  */
 export function dpoGrid(cells: readonly LabelCell[], slice: Slice, o: DpoGridOptions, seeds: readonly number[], onProgress?: OnProgress): DpoRow[] {
   if (slice.k !== o.k) throw new RangeError(`dpoGrid: the slice has k = ${slice.k}, the options k = ${o.k}`);
