@@ -39,63 +39,80 @@ export type LimitConvergenceRow = {
   limitFabrication: number;
 };
 
-/** Runs the study over seeds (one base model per seed; streams forked from `Rng.fromSeed(seed).fork("limit")`). */
+/** Runs the study over seeds, one after another in this thread (the notebook runs them as jobs: `runLoopsAreRightTrained`); see {@link labelLimitSeed}. */
 export function labelLimitConvergence(world0: World, budget: LoopsAreRightBudget, seeds: readonly number[], onRun?: (done: number, total: number) => void): LimitConvergenceRow[] {
   const b = checkLoopsAreRightBudget(budget);
   checkField("seeds", seeds, SEEDS_RULE);
+  // Built once here; labelLimitSeed's own withNoisyOracle then returns it unchanged.
+  const world = withNoisyOracle(world0);
+  const rows: LimitConvergenceRow[] = [];
+  const total = seeds.length * b.limit.pairs.length;
+  for (const seed of seeds) {
+    const done = rows.length;
+    rows.push(...labelLimitSeed(world, b, seed, (d) => onRun?.(done + d, total)));
+  }
+  return rows;
+}
+
+/**
+ * One seed of the study (streams forked from `Rng.fromSeed(seed).fork("limit")`), in the
+ * world with version 2's noisy oracle: one base model, the typical population's label
+ * limit on it, and one DPO run per pair count (ascending, nested datasets). `onRun(done,
+ * total)` after each run of this seed. The budget is checked before any work.
+ */
+export function labelLimitSeed(world0: World, budget: LoopsAreRightBudget, seed: number, onRun?: (done: number, total: number) => void): LimitConvergenceRow[] {
+  const b = checkLoopsAreRightBudget(budget);
   const world = withNoisyOracle(world0);
   const who = { kind: "population" as const, population: world.config.population };
   const rows: LimitConvergenceRow[] = [];
   const pairCounts = [...b.limit.pairs].sort((x, y) => x - y);
-  const total = seeds.length * pairCounts.length;
-  for (const seed of seeds) {
-    const rng = Rng.fromSeed(seed).fork("limit");
-    const base = trainBaseModel(world, b.base, rng.fork("base"));
-    try {
-      const limit = judgeLimit(world, who, base.table);
-      // One pool of labelled pairs; each run trains on its first n (nested datasets).
-      const n = pairCounts[pairCounts.length - 1]!;
-      const contexts = contextSampler(world)(rng.fork("pool/contexts"), n);
-      const a = base.reference.sample(rng.fork("pool/a"), contexts);
-      const c = base.reference.sample(rng.fork("pool/b"), contexts);
-      const label = pairLabeler(world, who);
-      const lRng = rng.fork("labels");
-      const data: Preference<Context>[] = [];
-      for (let i = 0; i < n; i++) {
-        const p = labelledPreference(label, contexts[i]!, a[i]!, c[i]!, lRng);
-        if (p !== null) data.push(p);
-      }
-      for (const count of pairCounts) {
-        const policy = base.policy.trainableCopy();
-        try {
-          trainDpo(policy, base.reference, data.slice(0, count), { beta: b.limit.beta, epochs: b.limit.epochs }, rng.fork(`dpo/${count}`));
-          const table = worldPolicyTable(policy, world);
-          const s = shortfallOf(world, limit, base.table, table);
-          const dist = exactPolicyDistribution(world, policy, base.table);
-          const m = exactMetrics(world, dist);
-          const lm = metricsAtKl(world, base.table, limit.reward, m.kl);
-          rows.push({
-            seed,
-            pairs: Math.min(count, data.length),
-            kl: m.kl,
-            klMeaning: meaningKl(dist, limit.reference),
-            proxy: s.proxy,
-            limitProxy: s.limitProxy,
-            shortfall: s.shortfall,
-            captured: s.proxy / s.limitProxy,
-            sycophancy: m.sycophancyRate,
-            limitSycophancy: lm ? lm.sycophancyRate : NaN,
-            fabrication: m.fabricationRate,
-            limitFabrication: lm ? lm.fabricationRate : NaN,
-          });
-        } finally {
-          policy.dispose();
-        }
-        onRun?.(rows.length, total);
-      }
-    } finally {
-      base.dispose();
+  const total = pairCounts.length;
+  const rng = Rng.fromSeed(seed).fork("limit");
+  const base = trainBaseModel(world, b.base, rng.fork("base"));
+  try {
+    const limit = judgeLimit(world, who, base.table);
+    // One pool of labelled pairs; each run trains on its first n (nested datasets).
+    const n = pairCounts[pairCounts.length - 1]!;
+    const contexts = contextSampler(world)(rng.fork("pool/contexts"), n);
+    const a = base.reference.sample(rng.fork("pool/a"), contexts);
+    const c = base.reference.sample(rng.fork("pool/b"), contexts);
+    const label = pairLabeler(world, who);
+    const lRng = rng.fork("labels");
+    const data: Preference<Context>[] = [];
+    for (let i = 0; i < n; i++) {
+      const p = labelledPreference(label, contexts[i]!, a[i]!, c[i]!, lRng);
+      if (p !== null) data.push(p);
     }
+    for (const count of pairCounts) {
+      const policy = base.policy.trainableCopy();
+      try {
+        trainDpo(policy, base.reference, data.slice(0, count), { beta: b.limit.beta, epochs: b.limit.epochs }, rng.fork(`dpo/${count}`));
+        const table = worldPolicyTable(policy, world);
+        const s = shortfallOf(world, limit, base.table, table);
+        const dist = exactPolicyDistribution(world, policy, base.table);
+        const m = exactMetrics(world, dist);
+        const lm = metricsAtKl(world, base.table, limit.reward, m.kl);
+        rows.push({
+          seed,
+          pairs: Math.min(count, data.length),
+          kl: m.kl,
+          klMeaning: meaningKl(dist, limit.reference),
+          proxy: s.proxy,
+          limitProxy: s.limitProxy,
+          shortfall: s.shortfall,
+          captured: s.proxy / s.limitProxy,
+          sycophancy: m.sycophancyRate,
+          limitSycophancy: lm ? lm.sycophancyRate : NaN,
+          fabrication: m.fabricationRate,
+          limitFabrication: lm ? lm.fabricationRate : NaN,
+        });
+      } finally {
+        policy.dispose();
+      }
+      onRun?.(rows.length, total);
+    }
+  } finally {
+    base.dispose();
   }
   return rows;
 }

@@ -25,10 +25,39 @@ export interface WorldSweepResults {
   firstBase: BaseModel;
 }
 
+/** One seed's part of the world sweep: its base model (still open: the caller disposes it) and rows. */
+export interface WorldSweepSeed {
+  base: BaseModel;
+  baseRow: BaseModelRow;
+  frontiers: (FrontierRow & { seed: number })[];
+  sweep: (WorldSweepRow & { seed: number })[];
+}
+
 /**
- * For each seed (root `Rng.fromSeed(seed)`): pretrain a base model (stream "base"), compute
- * its exact frontier over `FRONTIER_BETAS`, and run the β sweep (stream "sweep"). The
- * budget and seeds are checked before any work. `onRun(done, total)` after each run.
+ * One seed of {@link runWorldSweeps} (root `Rng.fromSeed(seed)`): pretrain a base model
+ * (stream "base"), compute its exact frontier over `FRONTIER_BETAS`, and run the β sweep
+ * (stream "sweep"). `onRun(done, total)` after each run of this seed. The base model is
+ * returned open (the reward-model study reuses the first seed's); it is disposed if the
+ * sweep fails.
+ */
+export function worldSweepSeed(world: World, population: PopulationConfig, b: LoopsAreRightBudget, seed: number, onRun?: (done: number, total: number) => void): WorldSweepSeed {
+  const rng = Rng.fromSeed(seed);
+  const base = trainBaseModel(world, b.base, rng.fork("base"));
+  try {
+    const baseRow: BaseModelRow = { seed, "held-out nats/token": base.heldOutLoss, "true utility": base.metrics.trueUtility, "believed utility": base.metrics.believedUtility, sycophancy: base.metrics.sycophancyRate };
+    const frontiers = exactWorldFrontier(world, base, population, FRONTIER_BETAS).map((f) => ({ ...f, seed }));
+    const sweep = worldBetaSweep(world, base, population, b.sweep, rng.fork("sweep"), onRun).map((r) => ({ ...r, seed }));
+    return { base, baseRow, frontiers, sweep };
+  } catch (e) {
+    base.dispose();
+    throw e;
+  }
+}
+
+/**
+ * For each seed, {@link worldSweepSeed}, one seed after another in this thread (the
+ * notebook runs the seeds as jobs instead: `runLoopsAreRightTrained`). The budget and
+ * seeds are checked before any work. `onRun(done, total)` after each run.
  */
 export function runWorldSweeps(world: World, population: PopulationConfig, budget: LoopsAreRightBudget, seeds: readonly number[], onRun?: (done: number, total: number) => void): WorldSweepResults {
   const b = checkLoopsAreRightBudget(budget);
@@ -38,16 +67,12 @@ export function runWorldSweeps(world: World, population: PopulationConfig, budge
   let firstBase: BaseModel | undefined;
   try {
     for (const [k, seed] of seeds.entries()) {
-      const rng = Rng.fromSeed(seed);
-      const base = trainBaseModel(world, b.base, rng.fork("base"));
-      if (k === 0) firstBase = base;
-      try {
-        out.bases.push({ seed, "held-out nats/token": base.heldOutLoss, "true utility": base.metrics.trueUtility, "believed utility": base.metrics.believedUtility, sycophancy: base.metrics.sycophancyRate });
-        out.frontiers.push(...exactWorldFrontier(world, base, population, FRONTIER_BETAS).map((f) => ({ ...f, seed })));
-        out.sweep.push(...worldBetaSweep(world, base, population, b.sweep, rng.fork("sweep"), (d) => onRun?.(k * n + d, seeds.length * n)).map((r) => ({ ...r, seed })));
-      } finally {
-        if (k > 0) base.dispose();
-      }
+      const s = worldSweepSeed(world, population, b, seed, (d) => onRun?.(k * n + d, seeds.length * n));
+      if (k === 0) firstBase = s.base;
+      else s.base.dispose();
+      out.bases.push(s.baseRow);
+      out.frontiers.push(...s.frontiers);
+      out.sweep.push(...s.sweep);
     }
   } catch (e) {
     firstBase?.dispose();
