@@ -32,6 +32,7 @@ import { trainReinforceToTarget } from "../train/reinforce";
 import { checkField, resolveBudget, SEEDS_RULE, type BudgetRules } from "./kit/budget";
 import { makePart, twoLevelDecision, type BaseBudget, type ClaimModule, type Decision, type Part } from "./kit/contract";
 import type { OnProgress } from "./kit/seeds";
+import { runSeedJobs, seedTask, type ClaimRunOptions } from "./kit/seed-runner";
 import type { Mode } from "../mode";
 
 /** Reward schemes: credit on completion only, or for each recognised in-order step. */
@@ -174,6 +175,56 @@ export function shapingSweep(o: ShapingSweep, onProgress?: OnProgress): ShapingR
         onProgress?.(++done, total, `${credit}, k = ${k}, seed ${seed}`);
       }
   }
+  return rows;
+}
+
+/** One (credit, k, seed) run as a job (plain data): the run's settings, the seed and the world config each k's world overrides. */
+export interface ShapingPayload {
+  k: number;
+  credit: Credit;
+  seed: number;
+  config: Partial<ShapingConfig>;
+  worldConfig: DeepPartial<WorldConfig>;
+}
+
+let lastWorld: { key: string; world: World } | null = null;
+
+/** The world of a job's k (a pure function of k, ε and the overrides), kept for the thread's next job of the same k. */
+function jobWorld(p: ShapingPayload): World {
+  const epsilon = p.config.epsilon ?? DEFAULT_SHAPING.epsilon;
+  const key = JSON.stringify([p.k, epsilon, p.worldConfig]);
+  if (lastWorld?.key !== key) lastWorld = { key, world: shapingWorld(p.k, epsilon, p.worldConfig) };
+  return lastWorld.world;
+}
+
+/** One run of the sweep as a job a worker thread can run (stream `Rng.fromSeed(seed).fork("shaping-k…")`, as in {@link shapingSweep}). */
+export const shapingSeedTask = seedTask("complexityNeedsShaping.shapingSeedTask", (p: ShapingPayload): ShapingRow => ({
+  seed: p.seed,
+  ...runShaping({ ...p.config, k: p.k, credit: p.credit }, Rng.fromSeed(p.seed).fork(`shaping-k${p.k}`), jobWorld(p)),
+}));
+
+/**
+ * {@link shapingSweep} with every run a job on `options.runner` (default: one after another
+ * in this thread). Jobs go out largest k first (the longest runs), and the rows come back
+ * in the sweep's order (k, credit, seed), equal to `shapingSweep`'s. Options are checked
+ * before any work; `onProgress` counts runs.
+ */
+export async function runShapingSweep(o: ShapingSweep, onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<ShapingRow[]> {
+  checkField("shapingSweep.ks", o.ks, BUDGET_RULES["ks"]!);
+  checkField("shapingSweep.credits", o.credits, { kind: "subset", options: CREDITS, minLength: 1 });
+  checkField("shapingSweep.seeds", o.seeds, SEEDS_RULE);
+  resolveBudget("shapingSweep.config", DEFAULT_SHAPING, SHAPING_RULES, o.config ?? {});
+  const runs = o.ks.flatMap((k) => o.credits.flatMap((credit) => o.seeds.map((seed) => ({ k, credit, seed }))));
+  const order = runs.map((_, i) => i).sort((a, b) => runs[b]!.k - runs[a]!.k || a - b);
+  const config = { ...(o.config ?? {}) };
+  const worldConfig = o.worldConfig ?? {};
+  const jobs = order.map((i) => {
+    const { k, credit, seed } = runs[i]!;
+    return { seed, condition: `${credit}, k = ${k}`, payload: { k, credit, seed, config, worldConfig } };
+  });
+  const done = await runSeedJobs(options.runner, shapingSeedTask, jobs, onProgress);
+  const rows: ShapingRow[] = new Array(runs.length);
+  order.forEach((run, j) => (rows[run] = done[j]!));
   return rows;
 }
 
@@ -475,9 +526,13 @@ export function runConfig(b: ShapingBudget): Partial<ShapingConfig> {
   return { epsilon: b.epsilon, batch: b.batch, lr: b.lr, target: b.target, maxSamples: b.maxSamples };
 }
 
-/** Runs every (credit, k, seed) and computes the rates. `world`'s config is the base each k's world overrides. */
-export function runClaim(world: World, budget: ShapingBudget, seeds: readonly number[], onProgress?: OnProgress): ShapingResults {
-  const rows = shapingSweep({ ks: budget.ks, credits: CREDITS, seeds, config: runConfig(budget), worldConfig: world.config }, onProgress);
+/**
+ * Runs every (credit, k, seed), each a job on `options.runner` (default: one after another
+ * in this thread; {@link runShapingSweep}), and computes the rates. `world`'s config is the
+ * base each k's world overrides.
+ */
+export async function runClaim(world: World, budget: ShapingBudget, seeds: readonly number[], onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<ShapingResults> {
+  const rows = await runShapingSweep({ ks: budget.ks, credits: CREDITS, seeds, config: runConfig(budget), worldConfig: world.config }, onProgress, options);
   return { rows, rates: firstSuccessRates(rows), targetRates: firstSuccessRates(rows, "Target") };
 }
 
@@ -513,6 +568,6 @@ export const claim = {
   budgets: BUDGETS,
   budget: (mode: Mode, overrides?: unknown) => resolveBudget("claim 4 budget", BUDGETS[mode], BUDGET_RULES, overrides),
   hypothesis: (_budget: ShapingBudget) => CLAIM4_GROWTH_RATIO,
-  run: async (world: World, budget: ShapingBudget, seeds: readonly number[], onProgress?: OnProgress) => runClaim(world, budget, seeds, onProgress),
+  run: (world: World, budget: ShapingBudget, seeds: readonly number[], onProgress?: OnProgress, options?: ClaimRunOptions) => runClaim(world, budget, seeds, onProgress, options),
   decide: decideClaim,
 } satisfies ClaimModule<ShapingBudget, ShapingResults>;

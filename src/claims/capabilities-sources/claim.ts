@@ -19,9 +19,11 @@ import type { Mode } from "../../mode";
 import { resolveBudget, SEEDS_RULE, type BudgetRules } from "../kit/budget";
 import { exactPart, makePart, twoLevelDecision, type BaseBudget, type ClaimModule, type Decision, type Part } from "../kit/contract";
 import type { OnProgress } from "../kit/seeds";
+import type { ClaimRunOptions } from "../kit/seed-runner";
 import { firstSuccessRates, type RateRow } from "../complexity-needs-shaping";
-import { bandSection, costSlopeRatio, planningSection, type BandRow, type PlannerRow, type LearnedSummary, type LearnedRow } from "./planning";
-import { outcomeSweep, type CellSummary, type IncentiveRow, type TrainRow } from "./training";
+import { runCapabilitiesSections } from "./seed-jobs";
+import { costSlopeRatio, type BandRow, type PlannerRow, type LearnedSummary, type LearnedRow } from "./planning";
+import type { CellSummary, IncentiveRow, TrainRow } from "./training";
 
 // ───────────────────────── Pre-registered thresholds ─────────────────────────
 
@@ -231,13 +233,16 @@ export interface CapabilitiesResults {
   band: BandRow;
 }
 
-/** Runs (a), (b) and (c). `world` is not used: each slice builds its world from the defaults (k, ε). */
-export function runClaim(_world: World | null, b: CapabilitiesBudget, seeds: readonly number[], onProgress?: OnProgress): CapabilitiesResults {
-  const a = outcomeSweep({ ...b }, seeds, onProgress);
-  const law = firstSuccessLaw(a.runs);
-  const p = planningSection({ epsilon: b.epsilon, contexts: b.contexts, g: b.g, ks: b.ks, maxNodes: b.maxNodes, modelSamples: b.modelSamples }, seeds, onProgress);
-  const band = bandSection({ k: b.bandK, fraction: b.bandFraction, contexts: b.contexts }, seeds, onProgress);
-  return { ...a, rates: law.rates, rlSlope: law.slope, ...p, band };
+/**
+ * Runs (a), (b) and (c): the trained runs of (a) as (k, seed) jobs on `options.runner`
+ * (default: one after another in this thread), the rest in this thread beside them
+ * (`runCapabilitiesSections`). `world` is not used: each slice builds its world from the
+ * defaults (k, ε). `onProgress` counts the trained runs.
+ */
+export async function runClaim(_world: World | null, b: CapabilitiesBudget, seeds: readonly number[], onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<CapabilitiesResults> {
+  const r = await runCapabilitiesSections({ ...b }, seeds, onProgress, options);
+  const law = firstSuccessLaw(r.runs);
+  return { ...r, rates: law.rates, rlSlope: law.slope };
 }
 
 /**
@@ -266,6 +271,6 @@ export const claim = {
   budgets: BUDGETS,
   budget,
   hypothesis: (_budget: CapabilitiesBudget) => C7_TR_LEARNS,
-  run: async (world: World, b: CapabilitiesBudget, seeds: readonly number[], onProgress?: OnProgress) => runClaim(world, b, seeds, onProgress),
+  run: (world: World, b: CapabilitiesBudget, seeds: readonly number[], onProgress?: OnProgress, options?: ClaimRunOptions) => runClaim(world, b, seeds, onProgress, options),
   decide: (results: CapabilitiesResults, b: CapabilitiesBudget) => decideClaim(results, b),
 } satisfies ClaimModule<CapabilitiesBudget, CapabilitiesResults>;

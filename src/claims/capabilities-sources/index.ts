@@ -9,6 +9,7 @@
  *     node budget); learned-model.ts: a payoff model fitted on base samples;
  *   - planning.ts: (b) planners per k, with the true and the learned model; (c) claim 5's
  *     w > 0 band, planner against sampled training at one budget;
+ *   - seed-jobs.ts: (a)'s trained runs as (k, seed) jobs on a runner, (b) and (c) beside them;
  *   - proportion.ts: shares of seeds with Wilson intervals;
  *   - plots.ts: the figures; claim.ts: budgets, hypotheses, run and decide.
  */
@@ -18,5 +19,6 @@ export * from "./learned-model";
 export * from "./proportion";
 export * from "./training";
 export * from "./planning";
+export * from "./seed-jobs";
 export * from "./plots";
 export * from "./claim";

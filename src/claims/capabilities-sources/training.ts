@@ -200,20 +200,28 @@ export interface OutcomeResults {
 export function outcomeSweep(o: OutcomeSweep, seeds: readonly number[], onProgress?: OnProgress): OutcomeResults {
   const incentive: IncentiveRow[] = [];
   const runs: TrainRow[] = [];
-  const top = Math.max(...o.multipliers);
   const total = o.ks.length * seeds.length * (o.multipliers.length + 1);
   let done = 0;
   for (const k of o.ks) {
     const slice = outcomeSlice(k, o);
     incentive.push(incentiveRow(slice, o));
-    for (const seed of seeds) {
-      for (const m of o.multipliers) {
-        runs.push(trainCell(slice, o, "outcome", m, seed));
-        onProgress?.(++done, total, `outcome, k = ${k}, ${m}×, seed ${seed}`);
-      }
-      runs.push(trainCell(slice, o, "labels", top, seed));
-      onProgress?.(++done, total, `labels, k = ${k}, ${top}×, seed ${seed}`);
-    }
+    for (const seed of seeds) runs.push(...seedCells(slice, o, o.multipliers, seed, (label) => onProgress?.(++done, total, `${label}, seed ${seed}`)));
   }
   return { incentive, runs, cells: summariseCells(runs, o.epsilon) };
+}
+
+/**
+ * One seed's runs in one slice, in the sweep's order: outcome training at every multiplier,
+ * then rater-label training at the largest. `onStep` after each run, naming it.
+ */
+export function seedCells(slice: Slice, o: OutcomeTraining, multipliers: readonly number[], seed: number, onStep?: (label: string) => void): TrainRow[] {
+  const top = Math.max(...multipliers);
+  const runs: TrainRow[] = [];
+  for (const m of multipliers) {
+    runs.push(trainCell(slice, o, "outcome", m, seed));
+    onStep?.(`outcome, k = ${slice.k}, ${m}×`);
+  }
+  runs.push(trainCell(slice, o, "labels", top, seed));
+  onStep?.(`labels, k = ${slice.k}, ${top}×`);
+  return runs;
 }
