@@ -20,10 +20,17 @@ describe("node/seed-pool: claims 4 and 7 (sampled tabular training) on worker th
     const progress: [number, number][] = [];
     const pooled = await c7.runClaim(null, B, seeds, (d, t) => progress.push([d, t]), { runner: seedPool({ workers: 2 }) });
     expect(Object.keys(pooled).sort()).to.deep.equal(Object.keys(sequential).sort());
-    for (const key of Object.keys(sequential) as (keyof typeof sequential)[]) expect(JSON.stringify(pooled[key]), key).to.equal(JSON.stringify(sequential[key]));
+    for (const key of Object.keys(sequential) as (keyof typeof sequential)[])
+      expect(JSON.stringify(pooled[key]), key).to.equal(JSON.stringify(sequential[key]));
     expect(pooled).to.deep.equal(sequential);
     // The runs come back in the sweep's order (k, seed, multiplier, then the label run).
-    expect(pooled.runs.map((r) => `${r.k}/${r.seed}/${r.signal}/${r.multiplier}`).slice(0, 5)).to.deep.equal(["1/101/outcome/0.1", "1/101/outcome/1", "1/101/outcome/10", "1/101/labels/10", "1/102/outcome/0.1"]);
+    expect(pooled.runs.map((r) => `${r.k}/${r.seed}/${r.signal}/${r.multiplier}`).slice(0, 5)).to.deep.equal([
+      "1/101/outcome/0.1",
+      "1/101/outcome/1",
+      "1/101/outcome/10",
+      "1/101/labels/10",
+      "1/102/outcome/0.1",
+    ]);
     // 9 jobs of 4 runs each, reported as each job finishes.
     expect(progress).to.have.length(9);
     expect(progress.at(-1)).to.deep.equal([36, 36]);
@@ -34,7 +41,11 @@ describe("node/seed-pool: claims 4 and 7 (sampled tabular training) on worker th
     const B = c7.budget("quick", { ks: [1, 2, 3], multipliers: [0.1, 1], contexts: 2, modelSamples: [0.1, 10] });
     const labels: string[] = [];
     const r = await c7.claim.run(createWorld(), B, [5], (d, t, label) => labels.push(`${d}/${t} ${label}`));
-    expect(labels.slice(0, 3)).to.deep.equal(["1/9 k = 3, seed 5: outcome, k = 3, 0.1×", "2/9 k = 3, seed 5: outcome, k = 3, 1×", "3/9 k = 3, seed 5: labels, k = 3, 1×"]);
+    expect(labels.slice(0, 3)).to.deep.equal([
+      "1/9 k = 3, seed 5: outcome, k = 3, 0.1×",
+      "2/9 k = 3, seed 5: outcome, k = 3, 1×",
+      "3/9 k = 3, seed 5: labels, k = 3, 1×",
+    ]);
     expect(labels.at(-1)).to.equal("9/9 k = 1, seed 5: labels, k = 1, 1×");
     expect(r.runs.map((x) => x.k)).to.deep.equal([1, 1, 1, 2, 2, 2, 3, 3, 3]);
   });

@@ -104,7 +104,12 @@ export async function runLoopsAreRightTrained(
   const limitWorld = withNoisyOracle(world).config;
   const sweepRuns = b.sweep.dpoBetas.length + b.sweep.ppoBetas.length;
   const jobs = [
-    ...seeds.map((seed) => ({ seed, condition: "DPO against its limit", steps: b.limit.pairs.length, payload: { part: "limit" as const, world: limitWorld, budget: b, seed } })),
+    ...seeds.map((seed) => ({
+      seed,
+      condition: "DPO against its limit",
+      steps: b.limit.pairs.length,
+      payload: { part: "limit" as const, world: limitWorld, budget: b, seed },
+    })),
     ...seeds.map((seed, i) => ({
       seed,
       condition: i === 0 ? "β sweep and reward-model study" : "β sweep",
@@ -113,7 +118,14 @@ export async function runLoopsAreRightTrained(
     })),
   ];
   const results = await runSeedJobs(options.runner, loopsAreRightSeedTask, jobs, onProgress, options.onStarted);
-  const out: Omit<LoopsAreRightTrained, "rewardModel"> & { rewardModel: RewardModelStudy | null } = { sweep: [], frontiers: [], bases: [], rewardModel: null, limit: [], sweepSeconds: 0 };
+  const out: Omit<LoopsAreRightTrained, "rewardModel"> & { rewardModel: RewardModelStudy | null } = {
+    sweep: [],
+    frontiers: [],
+    bases: [],
+    rewardModel: null,
+    limit: [],
+    sweepSeconds: 0,
+  };
   for (const r of results) {
     if (r.part === "limit") {
       out.limit.push(...r.rows);
