@@ -73,12 +73,22 @@ export function expectedReward(world: World, dist: ExactDistribution, reward: Te
  * not its incentive.
  */
 export function proxyShortfall(world: World, limit: LabelLimit, reference: PolicyTable, policy: PolicyTable): ProxyShortfall {
-  const dist = exactDistribution(world, policy, reference, { check: false });
+  const { tilt: _tilt, ...s } = shortfallOfDistribution(world, limit, reference, exactDistribution(world, policy, reference, { check: false }));
+  return s;
+}
+
+/**
+ * {@link proxyShortfall} of a policy whose exact distribution (against `reference`) the
+ * caller already has, returning also the limit's optimum at the policy's KL (`tilt`; null
+ * when the KL is 0 or cannot be reached), so a caller that also wants that optimum's
+ * behaviour does not solve the same tilt twice.
+ */
+export function shortfallOfDistribution(world: World, limit: LabelLimit, reference: PolicyTable, dist: ExactDistribution): ProxyShortfall & { tilt: Tilt | null } {
   const proxy = expectedReward(world, dist, limit.reward);
-  if (!(dist.kl > 1e-12)) return { kl: dist.kl, proxy, limitProxy: proxy, shortfall: 0 };
+  if (!(dist.kl > 1e-12)) return { kl: dist.kl, proxy, limitProxy: proxy, shortfall: 0, tilt: null };
   const t = tiltAtKl(world, reference, limit.reward, dist.kl);
   const limitProxy = t ? expectedReward(world, t.dist, limit.reward) : NaN;
-  return { kl: dist.kl, proxy, limitProxy, shortfall: limitProxy - proxy };
+  return { kl: dist.kl, proxy, limitProxy, shortfall: limitProxy - proxy, tilt: t };
 }
 
 /**

@@ -10,11 +10,11 @@
  */
 import { Rng } from "../../rng";
 import { labelledPreference, trainDpo, type Preference } from "../../train/dpo";
-import { exactMetrics, type Context, type World } from "../../world";
-import { meaningKl } from "../../incentive";
+import { exactDistribution, exactMetrics, type Context, type World } from "../../world";
+import { meaningKl, shortfallOfDistribution } from "../../incentive";
 import { checkField } from "../kit/budget";
 import { SEEDS_RULE } from "../kit/budget";
-import { contextSampler, pairLabeler, trainBaseModel, worldPolicyTable, exactPolicyDistribution, judgeLimit, metricsAtKl, shortfallOf, withNoisyOracle } from "../kit";
+import { contextSampler, pairLabeler, trainBaseModel, worldPolicyTable, judgeLimit, metricsAtKl, withNoisyOracle } from "../kit";
 import { checkLoopsAreRightBudget, type LoopsAreRightBudget } from "./budget";
 
 /** One DPO run beside its own exact limit at its KL. */
@@ -87,11 +87,12 @@ export function labelLimitSeed(world0: World, budget: LoopsAreRightBudget, seed:
       const policy = base.policy.trainableCopy();
       try {
         trainDpo(policy, base.reference, data.slice(0, count), { beta: b.limit.beta, epochs: b.limit.epochs }, rng.fork(`dpo/${count}`));
-        const table = worldPolicyTable(policy, world);
-        const s = shortfallOf(world, limit, base.table, table);
-        const dist = exactPolicyDistribution(world, policy, base.table);
+        // One table, one exact pass and one tilt at the run's KL serve the shortfall and the
+        // limit's behaviour at that KL (the same numbers as computing each on its own).
+        const dist = exactDistribution(world, worldPolicyTable(policy, world), base.table);
+        const s = shortfallOfDistribution(world, limit, base.table, dist);
         const m = exactMetrics(world, dist);
-        const lm = metricsAtKl(world, base.table, limit.reward, m.kl);
+        const lm = s.tilt ? exactMetrics(world, s.tilt.dist) : dist.kl > 1e-12 ? null : metricsAtKl(world, base.table, limit.reward, m.kl);
         rows.push({
           seed,
           pairs: Math.min(count, data.length),
