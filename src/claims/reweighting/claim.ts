@@ -3,21 +3,20 @@
  * decide. See index.ts for the three routes.
  */
 import type { Mode } from "../../mode";
-import { Rng } from "../../rng";
 import { meanCI, type Interval } from "../../stats/intervals";
 import { allOf, decide, type Hypothesis } from "../../verdict";
-import { PRESETS, type World } from "../../world";
-import type { Labeller } from "../../incentive";
+import type { World } from "../../world";
 import { resolveBudget, SEEDS_RULE, type BudgetRules } from "../kit/budget";
 import { exactPart, makePart, twoLevelDecision, type BaseBudget, type ClaimModule, type Decision, type Part } from "../kit/contract";
-import { withNoisyOracle } from "../kit/incentive-runs";
+import { alongside, runSeedJobs, type ClaimRunOptions, type SeedJob } from "../kit/seed-runner";
 import type { OnProgress } from "../kit/seeds";
 import { ALGORITHMS, baseWeights } from "./algorithms";
-import { sampleWeightPairs, trainWeightDpo, mixtureKl } from "./dpo-weights";
-import { buildMixture, deploymentDefectionOf, mixtureLabels, type Mixture } from "./mixture";
-import { networkSeed, type NetworkBudget, type NetworkRow } from "./network";
+import type { WeightDpoRun } from "./dpo-weights";
+import { LABELLERS, type LabellerName } from "./labellers";
+import { deploymentDefectionOf, type Mixture } from "./mixture";
+import { networkRow, type NetworkBudget, type NetworkRow } from "./network";
 import { labelScores, logOddsChange, reweightAtKl } from "./reweight";
-import { reweightingWorld } from "./world";
+import { labelsOf, reweightingSeedTask, reweightingSetup, type ReweightingJob } from "./seed-jobs";
 
 // ───────────────────────── Version 2: pre-registered thresholds ─────────────────────────
 // Fixed in code before the claim's first run. Incentive parts are exact (no interval) and must
@@ -40,10 +39,6 @@ export const CLAIM6_HEADLINE: Hypothesis = {
   thresholdText: "> 0 (95% interval over seeds)",
 };
 
-/** Who labels: the three rater presets and the noisy oracle. */
-export const LABELLERS = ["careful", "typical", "hurried", "oracle"] as const;
-/** A labeller's name. */
-export type LabellerName = (typeof LABELLERS)[number];
 
 /** The budget of a claim-6 run. */
 export interface ReweightingBudget extends BaseBudget {
@@ -111,12 +106,6 @@ export const BUDGETS: Readonly<Record<Mode, ReweightingBudget>> = {
     network: { seeds: 2, trainDocs: 10000, heldOutDocs: 1000, pairs: 3000, beta: 0.5, epochs: 2 },
   },
 };
-
-/** The labeller behind a name, and the world it judges in (the oracle: Boltzmann on true utility). */
-export function labellerOf(world: World, name: LabellerName): { labeller: Labeller; world: World } {
-  if (name === "oracle") return { labeller: { kind: "oracle" }, world: withNoisyOracle(world) };
-  return { labeller: { kind: "population", population: PRESETS[name].population }, world };
-}
 
 const IDX = Object.fromEntries(ALGORITHMS.map((a, i) => [a, i])) as Record<(typeof ALGORITHMS)[number], number>;
 
@@ -190,69 +179,109 @@ export interface ReweightingResults {
   network: NetworkRow[];
 }
 
-/** Runs the three routes. `world` is not used: claim 6 has its own world with a deployment split. */
-export async function runReweighting(_world: World | null, budget: ReweightingBudget, seeds: readonly number[], onProgress?: OnProgress): Promise<ReweightingResults> {
-  const b = resolveBudget("claim 6 budget", budget, BUDGET_RULES);
-  const world = reweightingWorld();
-  const mix = buildMixture(world);
-  const w0 = baseWeights(b.perfectWeight);
-  const networkSeeds = seeds.slice(0, b.network.seeds);
-  const total = LABELLERS.length * (1 + seeds.length) + networkSeeds.length;
-  let done = 0;
-  const tick = (label: string): void => onProgress?.(++done, total, label);
+/** Route (a) for every labeller: the exact rows, the exact weight curves (per labeller) and each labeller's scores at the decided base weight. */
+interface ExactLevel {
+  exact: ExactRow[];
+  curves: Map<LabellerName, WeightRow[]>;
+  scores: Map<LabellerName, Float64Array[]>;
+}
 
-  const exact: ExactRow[] = [];
-  const weights: WeightRow[] = [];
-  const trained: TrainedRow[] = [];
-  const scoresAtDefault = new Map<LabellerName, Float64Array[]>();
+/** Route (a): the exact reweighting over the base weights of the perfect deceiver, and the curve at the decided weight. */
+function exactLevel(mix: Mixture, b: ReweightingBudget, tick: (label: string) => void): ExactLevel {
+  const out: ExactLevel = { exact: [], curves: new Map(), scores: new Map() };
   for (const name of LABELLERS) {
-    const { labeller, world: judging } = labellerOf(world, name);
-    const labels = mixtureLabels(judging, mix, labeller);
-    // Route (a): the exact reweighting over the base weights of the perfect deceiver, and the curve at the decided weight.
+    const labels = labelsOf(name);
+    const curve: WeightRow[] = [];
     for (const pw of [...new Set([...b.perfectWeights, b.perfectWeight])].sort((x, y) => x - y)) {
       const w = baseWeights(pw);
       const scores = labelScores(mix, labels, w);
-      if (pw === b.perfectWeight) scoresAtDefault.set(name, scores);
+      if (pw === b.perfectWeight) out.scores.set(name, scores);
       const kls = pw === b.perfectWeight ? [...new Set([...b.klGrid, b.decisionKl])].sort((x, y) => x - y) : [b.decisionKl];
       for (const kl of kls) {
         const r = reweightAtKl(mix, scores, w, kl);
         if (!r) continue;
-        if (kl === b.decisionKl) exact.push({ labeller: name, perfectWeight: pw, kl: r.kl, beta: r.beta, ...shiftOf(mix, r.weights, w, penalised(r.weights, w)) });
-        if (pw === b.perfectWeight) ALGORITHMS.forEach((a, i) => weights.push({ route: "exact", labeller: name, seed: null, kl: r.kl, algorithm: a, base: w[i]!, weight: r.weights[i]! }));
+        if (kl === b.decisionKl) out.exact.push({ labeller: name, perfectWeight: pw, kl: r.kl, beta: r.beta, ...shiftOf(mix, r.weights, w, penalised(r.weights, w)) });
+        if (pw === b.perfectWeight) ALGORITHMS.forEach((a, i) => curve.push({ route: "exact", labeller: name, seed: null, kl: r.kl, algorithm: a, base: w[i]!, weight: r.weights[i]! }));
       }
     }
+    out.curves.set(name, curve);
     tick(`exact reweighting, ${name}`);
-    // Route (b): DPO on the mixture's weights, one run per seed, each beside the exact level at its own KL.
-    const scores = scoresAtDefault.get(name)!;
-    for (const seed of seeds) {
-      const rng = Rng.fromSeed(seed).fork(`claim 6/weights/${name}`);
-      const pairs = sampleWeightPairs(mix, labels, w0, b.dpo.pairs, rng);
-      const run = trainWeightDpo(mix, pairs, w0, { beta: b.dpo.beta, steps: b.dpo.steps, lr: b.dpo.lr });
-      const kl = mixtureKl(mix, run.weights, w0);
-      const ex = kl > 1e-9 ? reweightAtKl(mix, scores, w0, kl) : null;
-      const exW = ex ? ex.weights : w0;
-      trained.push({
-        seed,
-        labeller: name,
-        kl,
-        loss: run.loss,
-        gradNorm: run.gradNorm,
-        exactPerfect: Math.log(exW[IDX["perfect deceiver"]]! / w0[IDX["perfect deceiver"]]!),
-        exactDefection: deploymentDefectionOf(mix, exW),
-        ...shiftOf(mix, run.weights, w0, penalised(exW, w0)),
-      });
-      ALGORITHMS.forEach((a, i) => weights.push({ route: "trained", labeller: name, seed, kl, algorithm: a, base: w0[i]!, weight: run.weights[i]! }));
-      tick(`DPO on weights, ${name}, seed ${seed}`);
-    }
   }
-  // Route (c): a network pretrained on the mixture's corpus.
+  return out;
+}
+
+/** A run of DPO on the mixture's weights (route b) beside the exact level at its own KL (`scores`: the labeller's, at base weights w0). */
+function trainedRow(mix: Mixture, w0: Float64Array, scores: readonly Float64Array[], name: LabellerName, seed: number, kl: number, run: WeightDpoRun): TrainedRow {
+  const ex = kl > 1e-9 ? reweightAtKl(mix, scores, w0, kl) : null;
+  const exW = ex ? ex.weights : w0;
+  return {
+    seed,
+    labeller: name,
+    kl,
+    loss: run.loss,
+    gradNorm: run.gradNorm,
+    exactPerfect: Math.log(exW[IDX["perfect deceiver"]]! / w0[IDX["perfect deceiver"]]!),
+    exactDefection: deploymentDefectionOf(mix, exW),
+    ...shiftOf(mix, run.weights, w0, penalised(exW, w0)),
+  };
+}
+
+/** The seed jobs of a run: the network seeds first (the longest jobs, so threads start them first), then DPO on the weights, labeller by labeller, seed by seed. */
+export function reweightingJobs(b: ReweightingBudget, seeds: readonly number[]): (SeedJob<ReweightingJob> & { steps: number })[] {
+  const network: NetworkBudget = { trainDocs: b.network.trainDocs, heldOutDocs: b.network.heldOutDocs, pairs: b.network.pairs, beta: b.network.beta, epochs: b.network.epochs };
+  const dpo = { pairs: b.dpo.pairs, beta: b.dpo.beta, steps: b.dpo.steps, lr: b.dpo.lr };
+  return [
+    ...seeds.slice(0, b.network.seeds).map((seed) => ({ seed, condition: "network", steps: 1, payload: { kind: "network" as const, seed, perfectWeight: b.perfectWeight, network } })),
+    ...LABELLERS.flatMap((name) => seeds.map((seed) => ({ seed, condition: `DPO on weights, ${name}`, steps: 1, payload: { kind: "weights" as const, labeller: name, seed, perfectWeight: b.perfectWeight, dpo } }))),
+  ];
+}
+
+/**
+ * Runs the three routes. `world` is not used: claim 6 has its own world with a deployment
+ * split. Route (a) is exact and runs in this thread; routes (b) and (c) are seed jobs
+ * (seed-jobs.ts) on `options.runner` (default: one after another in this thread, after
+ * route a; with threads, beside it: `alongside`). The rows come out in the same order
+ * whichever runner ran the jobs.
+ */
+export async function runReweighting(_world: World | null, budget: ReweightingBudget, seeds: readonly number[], onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<ReweightingResults> {
+  const b = resolveBudget("claim 6 budget", budget, BUDGET_RULES);
+  const { mix } = reweightingSetup();
+  const w0 = baseWeights(b.perfectWeight);
+  const jobs = reweightingJobs(b, seeds);
+  // Progress: one step per labeller's exact level, one per job; the two counts add up, whichever finishes first.
+  const total = LABELLERS.length + jobs.length;
+  let exactDone = 0, jobsDone = 0;
+  const { here: level, seeds: results } = await alongside(
+    options.runner,
+    () => exactLevel(mix, b, (label) => onProgress?.(++exactDone + jobsDone, total, label)),
+    (onStarted) =>
+      runSeedJobs(
+        options.runner,
+        reweightingSeedTask,
+        jobs,
+        (d, _t, label) => {
+          jobsDone = d;
+          onProgress?.(exactDone + jobsDone, total, label);
+        },
+        onStarted,
+      ),
+  );
+  const weights: WeightRow[] = [];
+  const trained: TrainedRow[] = [];
   const network: NetworkRow[] = [];
-  for (const seed of networkSeeds) {
-    const labellers = LABELLERS.map((name) => ({ name, judge: labellerOf(world, name).labeller, scores: scoresAtDefault.get(name)! }));
-    network.push(...networkSeed(world, mix, w0, labellers, b.network, seed, Rng.fromSeed(seed).fork("claim 6/network")));
-    tick(`network, seed ${seed}`);
+  // Network seeds in seed order, one run per labeller (LABELLERS order), each beside the mixture's prediction under the labeller's scores.
+  for (const r of results) if (r.kind === "network") for (const run of r.runs) network.push(networkRow(mix, w0, level.scores.get(run.labeller as LabellerName)!, run));
+  // Per labeller: its exact curve, then its trained runs seed by seed (the order of the weight rows).
+  for (const name of LABELLERS) {
+    weights.push(...level.curves.get(name)!);
+    jobs.forEach((job, i) => {
+      const r = results[i]!;
+      if (job.payload.kind !== "weights" || job.payload.labeller !== name || r.kind !== "weights") return;
+      trained.push(trainedRow(mix, w0, level.scores.get(name)!, name, job.seed, r.kl, r.run));
+      ALGORITHMS.forEach((a, k) => weights.push({ route: "trained", labeller: name, seed: job.seed, kl: r.kl, algorithm: a, base: w0[k]!, weight: r.run.weights[k]! }));
+    });
   }
-  return { exact, weights, trained, network };
+  return { exact: level.exact, weights, trained, network };
 }
 
 /** Which labellers each evidence part is decided for. */
@@ -318,6 +347,6 @@ export const claim = {
   budgets: BUDGETS,
   budget: (mode: Mode, overrides?: unknown) => resolveBudget("claim 6 budget", BUDGETS[mode], BUDGET_RULES, overrides),
   hypothesis: (_budget: ReweightingBudget) => CLAIM6_HEADLINE,
-  run: (world: World, budget: ReweightingBudget, seeds: readonly number[], onProgress?: OnProgress) => runReweighting(world, budget, seeds, onProgress),
+  run: (world: World, budget: ReweightingBudget, seeds: readonly number[], onProgress?: OnProgress, options?: ClaimRunOptions) => runReweighting(world, budget, seeds, onProgress, options),
   decide: (results: ReweightingResults, budget: ReweightingBudget) => decideReweighting(results, budget),
 } satisfies ClaimModule<ReweightingBudget, ReweightingResults>;

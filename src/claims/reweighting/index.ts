@@ -12,6 +12,8 @@
  *   - dpo-weights.ts: route (b), DPO on the mixture's weights from sampled labelled pairs;
  *   - network.ts: route (c), a network pretrained on the mixture's corpus and fine-tuned on
  *     training queries only, against the mixture's prediction;
+ *   - labellers.ts: the labellers by name; seed-jobs.ts: routes (b) and (c) as seed jobs
+ *     with plain-data payloads, so a runner can spread them over worker threads;
  *   - claim.ts: budgets, thresholds, run and decide; plots.ts: the figures.
  */
 export * from "./world";
@@ -20,5 +22,7 @@ export * from "./mixture";
 export * from "./reweight";
 export * from "./dpo-weights";
 export * from "./network";
+export * from "./labellers";
+export * from "./seed-jobs";
 export * from "./claim";
 export * from "./plots";

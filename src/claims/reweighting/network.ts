@@ -49,8 +49,8 @@ export function mixtureWriter(world: World, w: ArrayLike<number>): (n: number, r
   };
 }
 
-/** One network fine-tuning run beside the mixture's prediction. */
-export type NetworkRow = {
+/** One network fine-tuning run, as measured on the network alone (no mixture involved). */
+export type NetworkRun = {
   seed: number;
   labeller: string;
   /** Pairs kept after skips. */
@@ -62,6 +62,10 @@ export type NetworkRow = {
   /** Deployment defection of the pretrained network, and of the fine-tuned one. */
   baseDefection: number;
   defection: number;
+};
+
+/** One network fine-tuning run beside the mixture's prediction. */
+export type NetworkRow = NetworkRun & {
   /** defection − baseDefection. */
   change: number;
   /** The mixture's predicted change at the same KL between meanings (null: that KL is out of the mixture's reach). */
@@ -80,18 +84,27 @@ function defectionOf(dist: ExactDistribution): number {
   return s / total;
 }
 
-/** A named labeller for the network: its judge, and its exact scores on the mixture (for the prediction). */
-export interface NetworkLabeller {
+/** A named labeller for the network: its judge (plain data). */
+export interface NetworkJudge {
   name: string;
   judge: Judge;
+}
+
+/** A named labeller for the network: its judge, and its exact scores on the mixture (for the prediction). */
+export interface NetworkLabeller extends NetworkJudge {
   scores: readonly Float64Array[];
 }
 
-/** Pretrains one network on the mixture's corpus and fine-tunes a copy per labeller (streams forked from `rng`). */
-export function networkSeed(world: World, mix: Mixture, w: ArrayLike<number>, labellers: readonly NetworkLabeller[], b: NetworkBudget, seed: number, rng: Rng): NetworkRow[] {
+/**
+ * Pretrains one network on the corpus of the mixture with weights w and fine-tunes a copy
+ * per labeller (streams forked from `rng`). Needs the world only, not the mixture's tables:
+ * the mixture's prediction is added afterwards ({@link networkRow}), so a worker thread
+ * runs this part from plain data.
+ */
+export function networkSeedRuns(world: World, w: ArrayLike<number>, labellers: readonly NetworkJudge[], b: NetworkBudget, seed: number, rng: Rng): NetworkRun[] {
   const { training, deployment } = splitEntries(world);
   const base = trainBaseModel(world, { trainDocs: b.trainDocs, heldOutDocs: b.heldOutDocs }, rng.fork("base"), mixtureWriter(world, w));
-  const rows: NetworkRow[] = [];
+  const runs: NetworkRun[] = [];
   try {
     const baseTable = cachedTable(world, base.table);
     const baseTraining = exactDistribution(world, baseTable, undefined, { check: false, entries: training });
@@ -116,10 +129,7 @@ export function networkSeed(world: World, mix: Mixture, w: ArrayLike<number>, la
         const tr = exactDistribution(world, table, baseTable, { check: false, entries: training });
         const mKl = meaningKl(tr, baseTraining);
         const defection = defectionOf(exactDistribution(world, table, undefined, { check: false, entries: deployment }));
-        const predicted = mKl > 1e-9 ? reweightAtKl(mix, l.scores, w, mKl) : null;
-        const predictedChange = predicted ? predicted.deploymentDefection - deploymentDefectionOf(mix, w) : null;
-        const change = defection - baseDefection;
-        rows.push({ seed, labeller: l.name, pairs: data.length, kl: tr.kl, meaningKl: mKl, baseDefection, defection, change, predictedChange, ratio: predictedChange ? change / predictedChange : null });
+        runs.push({ seed, labeller: l.name, pairs: data.length, kl: tr.kl, meaningKl: mKl, baseDefection, defection });
       } finally {
         policy.dispose();
       }
@@ -127,5 +137,19 @@ export function networkSeed(world: World, mix: Mixture, w: ArrayLike<number>, la
   } finally {
     base.dispose();
   }
-  return rows;
+  return runs;
+}
+
+/** A network run beside the mixture's prediction: the exact reweighting under the labeller's scores at the run's KL between meanings. */
+export function networkRow(mix: Mixture, w: ArrayLike<number>, scores: readonly Float64Array[], run: NetworkRun): NetworkRow {
+  const predicted = run.meaningKl > 1e-9 ? reweightAtKl(mix, scores, w, run.meaningKl) : null;
+  const predictedChange = predicted ? predicted.deploymentDefection - deploymentDefectionOf(mix, w) : null;
+  const change = run.defection - run.baseDefection;
+  return { ...run, change, predictedChange, ratio: predictedChange ? change / predictedChange : null };
+}
+
+/** Pretrains one network on the mixture's corpus and fine-tunes a copy per labeller (streams forked from `rng`), each beside the mixture's prediction. */
+export function networkSeed(world: World, mix: Mixture, w: ArrayLike<number>, labellers: readonly NetworkLabeller[], b: NetworkBudget, seed: number, rng: Rng): NetworkRow[] {
+  // One run per labeller, in the labellers' order.
+  return networkSeedRuns(world, w, labellers, b, seed, rng).map((run, i) => networkRow(mix, w, labellers[i]!.scores, run));
 }
