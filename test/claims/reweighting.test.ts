@@ -20,6 +20,10 @@ import {
   trainWeightDpo,
   mixtureKl,
   splitEntries,
+  labellerOf,
+  labelsOf,
+  reweightingSetup,
+  runWeightsJob,
   type Mixture,
 } from "../../src/claims/reweighting";
 
@@ -106,6 +110,23 @@ describe("claim 6: reweighting algorithms", function () {
     expect(run.loss).to.be.lessThan(zero.loss);
     expect(run.gradNorm).to.be.lessThan(1e-3);
     expect(() => trainWeightDpo(mix, [], w, { beta: 1, steps: 1, lr: 0.02 })).to.throw(RangeError);
+  });
+
+  it("a job rebuilds its labeller from the name: the kept labels equal labels computed afresh, and a weights job equals sampling and training inline", () => {
+    const { world: w6, mix: m6 } = reweightingSetup();
+    expect(reweightingSetup().mix).to.equal(m6); // built once
+    const { labeller, world: judging } = labellerOf(w6, "hurried");
+    const fresh = mixtureLabels(judging, m6, labeller);
+    expect(labelsOf("hurried")).to.deep.equal(fresh);
+    expect(labelsOf("hurried")).to.equal(labelsOf("hurried"));
+    expect(labelsOf("oracle")).to.deep.equal(mixtureLabels(labellerOf(w6, "oracle").world, m6, { kind: "oracle" }));
+    const w = baseWeights(0.1);
+    const pairs = sampleWeightPairs(m6, fresh, w, 150, Rng.fromSeed(4).fork("claim 6/weights/hurried"));
+    const run = trainWeightDpo(m6, pairs, w, { beta: 1, steps: 30, lr: 0.02 });
+    const job = runWeightsJob({ kind: "weights", labeller: "hurried", seed: 4, perfectWeight: 0.1, dpo: { pairs: 150, beta: 1, steps: 30, lr: 0.02 } });
+    expect(job.run).to.deep.equal(run);
+    expect(job.kl).to.equal(mixtureKl(m6, run.weights, w));
+    expect(job.kl).to.be.greaterThan(0);
   });
 
   const exactRow = (labeller: "careful" | "typical" | "hurried" | "oracle", v: number) => ({ labeller, perfectWeight: 0.1, sycophant: labeller === "oracle" ? -v : v, deceiver: labeller === "oracle" ? -v : v, control: -v, perfectVsHonest: 0 });
