@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { claim, reweightingJobs, reweightingSeedTask, runReweighting } from "../../src/claims/reweighting";
-import { runSeedJobs, sequentialSeedRunner } from "../../src/claims/kit/seed-runner";
 import { resolveSeedTask } from "../../src/node/seed-job";
 import { seedPool } from "../../src/node/seed-pool";
 import { setupBackend } from "../helpers/backend";
@@ -22,20 +21,7 @@ describe("node/seed-pool: claim 6's seeds on worker threads", function () {
     for (const j of jobs) expect(structuredClone(j.payload)).to.deep.equal(j.payload);
   });
 
-  it("claim 6's jobs (DPO on the weights per labeller and seed, the network route) on 2 threads equal the sequential run byte for byte", async () => {
-    const b = budget();
-    const seeds = [1, 2];
-    const jobs = reweightingJobs(b, seeds);
-    const sequential = await runSeedJobs(sequentialSeedRunner, reweightingSeedTask, jobs);
-    const pooled = await runSeedJobs(seedPool({ workers: 2 }), reweightingSeedTask, jobs);
-    expect(json(pooled)).to.equal(json(sequential));
-    expect(pooled).to.deep.equal(sequential);
-    const network = pooled[0]!;
-    expect(network.kind === "network" && network.runs.length).to.equal(4);
-    expect(pooled.filter((r) => r.kind === "weights")).to.have.length(8);
-  });
-
-  it("the whole run on 2 threads (route a here, beside the jobs) equals the sequential run, and progress reaches its total", async () => {
+  it("claim 6 on 2 threads (DPO on the weights per labeller and seed and the network route as jobs, route a here beside them) equals the sequential run byte for byte; progress reaches its total", async () => {
     const b = budget();
     const seeds = [1, 2];
     const seqProgress: [number, number][] = [];
@@ -43,6 +29,10 @@ describe("node/seed-pool: claim 6's seeds on worker threads", function () {
     const poolProgress: [number, number][] = [];
     const pooled = await runReweighting(null, b, seeds, (d, t) => poolProgress.push([d, t]), { runner: seedPool({ workers: 2 }) });
     expect(json(pooled)).to.equal(json(sequential));
+    expect(pooled).to.deep.equal(sequential);
+    expect(pooled.trained).to.have.length(8);
+    expect(pooled.network).to.have.length(4);
+    expect(pooled.network.some((r) => r.predictedChange !== null)).to.equal(true);
     // 4 exact levels and 9 jobs; the sequential run reports each once, in order.
     expect(seqProgress).to.deep.equal(Array.from({ length: 13 }, (_, i) => [i + 1, 13]));
     expect(poolProgress.at(-1)).to.deep.equal([13, 13]);
