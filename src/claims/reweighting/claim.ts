@@ -186,8 +186,12 @@ interface ExactLevel {
   scores: Map<LabellerName, Float64Array[]>;
 }
 
-/** Route (a): the exact reweighting over the base weights of the perfect deceiver, and the curve at the decided weight. */
-function exactLevel(mix: Mixture, b: ReweightingBudget, tick: (label: string) => void): ExactLevel {
+/**
+ * Route (a): the exact reweighting over the base weights of the perfect deceiver, and the
+ * curve at the decided weight. Between labellers it lets the event loop turn, so that with
+ * threads this thread hands them their next jobs (a thread's job is given out from here).
+ */
+async function exactLevel(mix: Mixture, b: ReweightingBudget, tick: (label: string) => void): Promise<ExactLevel> {
   const out: ExactLevel = { exact: [], curves: new Map(), scores: new Map() };
   for (const name of LABELLERS) {
     const labels = labelsOf(name);
@@ -206,6 +210,7 @@ function exactLevel(mix: Mixture, b: ReweightingBudget, tick: (label: string) =>
     }
     out.curves.set(name, curve);
     tick(`exact reweighting, ${name}`);
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
   return out;
 }
