@@ -4,13 +4,14 @@
  * (1 worker) and on a pool of 2 worker threads, alternating, wall clock including thread
  * start-up (each thread loads TensorFlow.js and the world). With `--seeds-only`, only the
  * seeds' part (claim 1's trained level; claim 2's per-seed jobs; claim 5's label-training
- * section: its DPO runs, with the label grid beside them), which the pool spreads. The results of both must be
+ * section: its DPO runs, with the label grid beside them; claim 6's jobs), which the pool spreads. The results of both must be
  * identical (checked, as JSON text). The CPU column is this process's CPU time over wall
  * time (threads included): ≈ 2 means both cores were ours; less means other processes
  * shared them.
  *
  *   make bench-seeds                                   (claim 1, quick, 2 rounds)
- *   tsx scripts/bench-seeds.ts --claim 2 --rounds 3 --seeds-only [--full] [--seeds 6]   (--seeds N: seeds 101…100+N; --claim 1, 2 or 5)
+ *   tsx scripts/bench-seeds.ts --claim 2 --rounds 3 --seeds-only [--full] [--seeds 6]   (--seeds N: seeds 101…100+N; --claim 1, 2, 5 or 6)
+ *   tsx scripts/bench-seeds.ts --claim 6 --full --rounds 2      (claim 6: route a here, routes b and c as jobs)
  *
  * With `--json`, the last line printed is the summary as JSON (what `make bench` reads).
  */
@@ -23,7 +24,7 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
 
-const CLAIMS = { "1": claims.ratersNotOutcomes.claim, "2": claims.rewardModelOvershoots.claim, "5": claims.noPowerSeeking.claim } as const;
+const CLAIMS = { "1": claims.ratersNotOutcomes.claim, "2": claims.rewardModelOvershoots.claim, "5": claims.noPowerSeeking.claim, "6": claims.reweighting.claim } as const;
 
 /** The seeds' part of each claim alone (no incentive level). */
 const SEEDS_ONLY: Record<keyof typeof CLAIMS, (world: ReturnType<typeof createWorld>, budget: never, runner: SeedRunner) => Promise<unknown>> = {
@@ -38,6 +39,11 @@ const SEEDS_ONLY: Record<keyof typeof CLAIMS, (world: ReturnType<typeof createWo
   },
   // Claim 5's section with the DPO runs (its label grid and presets beside them).
   "5": (_world, budget, runner) => claims.noPowerSeeking.labelTrainingSection(budget, (budget as { seeds: number[] }).seeds, undefined, { runner }),
+  // Claim 6: DPO on the mixture's weights per (labeller, seed) and the network seeds (the exact route a is left out).
+  "6": (_world, budget, runner) => {
+    const b = budget as Parameters<typeof claims.reweighting.reweightingJobs>[0];
+    return claims.kit.runSeedJobs(runner, claims.reweighting.reweightingSeedTask, claims.reweighting.reweightingJobs(b, b.seeds));
+  },
 };
 
 async function main(): Promise<void> {
