@@ -24,6 +24,7 @@ import {
   labelsOf,
   reweightingSetup,
   runWeightsJob,
+  weightsJob,
   type Mixture,
 } from "../../src/claims/reweighting";
 
@@ -112,7 +113,7 @@ describe("claim 6: reweighting algorithms", function () {
     expect(() => trainWeightDpo(mix, [], w, { beta: 1, steps: 1, lr: 0.02 })).to.throw(RangeError);
   });
 
-  it("a job rebuilds its labeller from the name: the kept labels equal labels computed afresh, and a weights job equals sampling and training inline", () => {
+  it("the labels kept per labeller equal labels computed afresh; a weights job draws the same pairs and trains the same weights as the inline run", () => {
     const { world: w6, mix: m6 } = reweightingSetup();
     expect(reweightingSetup().mix).to.equal(m6); // built once
     const { labeller, world: judging } = labellerOf(w6, "hurried");
@@ -123,7 +124,9 @@ describe("claim 6: reweighting algorithms", function () {
     const w = baseWeights(0.1);
     const pairs = sampleWeightPairs(m6, fresh, w, 150, Rng.fromSeed(4).fork("claim 6/weights/hurried"));
     const run = trainWeightDpo(m6, pairs, w, { beta: 1, steps: 30, lr: 0.02 });
-    const job = runWeightsJob({ kind: "weights", labeller: "hurried", seed: 4, perfectWeight: 0.1, dpo: { pairs: 150, beta: 1, steps: 30, lr: 0.02 } });
+    const payload = weightsJob("hurried", 4, 0.1, { pairs: 150, beta: 1, steps: 30, lr: 0.02 });
+    expect(payload.pairs).to.deep.equal(pairs);
+    const job = runWeightsJob(payload);
     expect(job.run).to.deep.equal(run);
     expect(job.kl).to.equal(mixtureKl(m6, run.weights, w));
     expect(job.kl).to.be.greaterThan(0);

@@ -16,7 +16,7 @@ import { LABELLERS, type LabellerName } from "./labellers";
 import { deploymentDefectionOf, type Mixture } from "./mixture";
 import { networkRow, type NetworkBudget, type NetworkRow } from "./network";
 import { labelScores, logOddsChange, reweightAtKl } from "./reweight";
-import { labelsOf, reweightingSeedTask, reweightingSetup, type ReweightingJob } from "./seed-jobs";
+import { labelsOf, reweightingSeedTask, reweightingSetup, weightsJob, type ReweightingJob } from "./seed-jobs";
 
 // ───────────────────────── Version 2: pre-registered thresholds ─────────────────────────
 // Fixed in code before the claim's first run. Incentive parts are exact (no interval) and must
@@ -231,21 +231,26 @@ function trainedRow(mix: Mixture, w0: Float64Array, scores: readonly Float64Arra
   };
 }
 
-/** The seed jobs of a run: the network seeds first (the longest jobs, so threads start them first), then DPO on the weights, labeller by labeller, seed by seed. */
+/**
+ * The seed jobs of a run: the network seeds first (the longest jobs, so threads start them
+ * first), then DPO on the weights, labeller by labeller, seed by seed, each with its labelled
+ * pairs drawn here (this computes every labeller's exact labels, which route a uses too).
+ */
 export function reweightingJobs(b: ReweightingBudget, seeds: readonly number[]): (SeedJob<ReweightingJob> & { steps: number })[] {
   const network: NetworkBudget = { trainDocs: b.network.trainDocs, heldOutDocs: b.network.heldOutDocs, pairs: b.network.pairs, beta: b.network.beta, epochs: b.network.epochs };
   const dpo = { pairs: b.dpo.pairs, beta: b.dpo.beta, steps: b.dpo.steps, lr: b.dpo.lr };
   return [
     ...seeds.slice(0, b.network.seeds).map((seed) => ({ seed, condition: "network", steps: 1, payload: { kind: "network" as const, seed, perfectWeight: b.perfectWeight, network } })),
-    ...LABELLERS.flatMap((name) => seeds.map((seed) => ({ seed, condition: `DPO on weights, ${name}`, steps: 1, payload: { kind: "weights" as const, labeller: name, seed, perfectWeight: b.perfectWeight, dpo } }))),
+    ...LABELLERS.flatMap((name) => seeds.map((seed) => ({ seed, condition: `DPO on weights, ${name}`, steps: 1, payload: weightsJob(name, seed, b.perfectWeight, dpo) }))),
   ];
 }
 
 /**
  * Runs the three routes. `world` is not used: claim 6 has its own world with a deployment
  * split. Route (a) is exact and runs in this thread; routes (b) and (c) are seed jobs
- * (seed-jobs.ts) on `options.runner` (default: one after another in this thread, after
- * route a; with threads, beside it: `alongside`). The rows come out in the same order
+ * (seed-jobs.ts; route b's labelled pairs are drawn here first) on `options.runner`
+ * (default: one after another in this thread, after route a; with threads, beside it:
+ * `alongside`). The rows come out in the same order
  * whichever runner ran the jobs.
  */
 export async function runReweighting(_world: World | null, budget: ReweightingBudget, seeds: readonly number[], onProgress?: OnProgress, options: ClaimRunOptions = {}): Promise<ReweightingResults> {

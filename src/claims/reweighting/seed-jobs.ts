@@ -1,13 +1,14 @@
 /**
  * Claim 6's trained work as seed jobs (kit/seed-runner.ts), so a runner can spread it over
  * worker threads: one job per (labeller, seed) of DPO on the mixture's weights (route b) and
- * one per network seed (route c). A job's payload is plain data: the labeller travels by its
- * name, the mixture not at all. The mixture and a labeller's exact labels carry functions and
- * large tables, so each thread rebuilds them from the claim's fixed world
- * (`reweightingWorld()`, a pure function) and keeps them ({@link reweightingSetup},
- * {@link labelsOf}): a thread builds each once, and a sequential run finds the ones its exact
- * route (route a) already built. Each job makes its own `Rng.fromSeed(seed)` and forks it as
- * the sequential run always did, so the results do not depend on the runner.
+ * one per network seed (route c). A job's payload is plain data. A labeller's exact labels
+ * are large tables (and labellers carry functions), so they never travel: this thread draws
+ * each run's labelled pairs from them ({@link weightsJob}; indices into the mixture's tables,
+ * from the run's own stream) and the job carries the pairs. The mixture's tables travel not
+ * at all: each thread rebuilds them from the claim's fixed world (`reweightingWorld()`, a pure
+ * function) once ({@link reweightingSetup}); a network job needs the world only and names its
+ * labellers. Each job's randomness comes from its own `Rng.fromSeed(seed)`, forked as the
+ * sequential run always did, so the results do not depend on the runner.
  *
  * A job returns what it trained, not rows: the rows are assembled in the calling thread
  * beside the exact level (whose scores the trained runs are compared with).
@@ -17,7 +18,7 @@ import type { ContextLabels } from "../../incentive";
 import type { World } from "../../world";
 import { seedTask } from "../kit/seed-runner";
 import { baseWeights } from "./algorithms";
-import { mixtureKl, sampleWeightPairs, trainWeightDpo, type WeightDpoConfig, type WeightDpoRun } from "./dpo-weights";
+import { mixtureKl, sampleWeightPairs, trainWeightDpo, type WeightDpoConfig, type WeightDpoRun, type WeightPair } from "./dpo-weights";
 import { LABELLERS, labellerOf, type LabellerName } from "./labellers";
 import { buildMixture, mixtureLabels, type Mixture } from "./mixture";
 import { networkSeedRuns, type NetworkBudget, type NetworkRun } from "./network";
@@ -35,7 +36,7 @@ export function reweightingSetup(): { world: World; mix: Mixture } {
   return setup;
 }
 
-/** A labeller's exact labels on the mixture of {@link reweightingSetup} (built once per thread and labeller). */
+/** A labeller's exact labels on the mixture of {@link reweightingSetup} (built once per labeller, in the thread that draws the pairs and computes the exact level). */
 export function labelsOf(name: LabellerName): ContextLabels[] {
   let l = labels.get(name);
   if (!l) {
@@ -47,13 +48,15 @@ export function labelsOf(name: LabellerName): ContextLabels[] {
   return l;
 }
 
-/** One run of DPO on the mixture's weights (route b): a labeller by name, a seed, the base weight of the perfect deceiver, the DPO budget. */
+/** One run of DPO on the mixture's weights (route b): its labeller and seed (names), the base weight of the perfect deceiver, its labelled pairs, the DPO settings. */
 export interface WeightsJob {
   kind: "weights";
   labeller: LabellerName;
   seed: number;
   perfectWeight: number;
-  dpo: WeightDpoConfig & { pairs: number };
+  /** The run's labelled pairs (drawn by {@link weightsJob}). */
+  pairs: WeightPair[];
+  dpo: WeightDpoConfig;
 }
 
 /** One network seed (route c): pretraining on the mixture's corpus, then a fine-tuned copy per labeller (all of LABELLERS). */
@@ -70,13 +73,22 @@ export type ReweightingJob = WeightsJob | NetworkJob;
 /** What a job returns: the trained weights (and their KL on training queries), or the network's runs. */
 export type ReweightingJobResult = { kind: "weights"; kl: number; run: WeightDpoRun } | { kind: "network"; runs: NetworkRun[] };
 
-/** DPO on the mixture's weights for one labeller and seed (stream `claim 6/weights/<labeller>` of the seed). */
+/**
+ * The job of one run of DPO on the mixture's weights: `pairs` labelled pairs drawn from the
+ * labeller's exact labels under base weights (stream `claim 6/weights/<labeller>` of the seed).
+ */
+export function weightsJob(labeller: LabellerName, seed: number, perfectWeight: number, dpo: WeightDpoConfig & { pairs: number }): WeightsJob {
+  const { mix } = reweightingSetup();
+  const rng = Rng.fromSeed(seed).fork(`claim 6/weights/${labeller}`);
+  const pairs = sampleWeightPairs(mix, labelsOf(labeller), baseWeights(perfectWeight), dpo.pairs, rng);
+  return { kind: "weights", labeller, seed, perfectWeight, pairs, dpo: { beta: dpo.beta, steps: dpo.steps, lr: dpo.lr } };
+}
+
+/** Trains the mixture's weights on the job's pairs, and their KL to the base on training queries. */
 export function runWeightsJob(p: WeightsJob): { kl: number; run: WeightDpoRun } {
   const { mix } = reweightingSetup();
   const w0 = baseWeights(p.perfectWeight);
-  const rng = Rng.fromSeed(p.seed).fork(`claim 6/weights/${p.labeller}`);
-  const pairs = sampleWeightPairs(mix, labelsOf(p.labeller), w0, p.dpo.pairs, rng);
-  const run = trainWeightDpo(mix, pairs, w0, { beta: p.dpo.beta, steps: p.dpo.steps, lr: p.dpo.lr });
+  const run = trainWeightDpo(mix, p.pairs, w0, { beta: p.dpo.beta, steps: p.dpo.steps, lr: p.dpo.lr });
   return { kl: mixtureKl(mix, run.weights, w0), run };
 }
 
