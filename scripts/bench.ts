@@ -11,8 +11,9 @@
  * 4. Scaling (wasm): the DPO step's cost against batch and sequence length; log-log slopes.
  * 5. PyTorch: the same steps in Debian's python3-torch (scripts/bench_torch.py), when it is
  *    importable, and the project ÷ PyTorch ratios; skipped with a note otherwise.
- * 6. Seeds on the pool: one claim's seeds (claim 1, quick budget, 4 seeds) with 1 worker and
- *    on 2 worker threads, wall time (scripts/bench-seeds.ts in a child; needs dist/).
+ * 6. Seeds on the pool: one claim's seeds (claim 2, full budget, 6 seeds) with 1 worker and
+ *    on 2 worker threads, wall time (scripts/bench-seeds.ts in a child; needs dist/). Full
+ *    budget, since at quick budgets thread start-up (≈ 3 s of CPU per thread) is most of it.
  *
  * Usage: tsx scripts/bench.ts [--only N,M] (sections by number)
  *        tsx scripts/bench.ts --backend NAME | --detail  (what a child process runs)
@@ -239,8 +240,8 @@ function pytorch(ctx: Context): void {
 
 /** Section 6: scripts/bench-seeds.ts in a child process (it imports dist/, the library as users get it). */
 function seedPoolSection(): void {
-  const args = ["--claim", "1", "--seeds", "4", "--seeds-only", "--rounds", "2", "--json"];
-  process.stderr.write("bench: claim 1's seeds, 1 worker vs 2 threads…\n");
+  const args = ["--claim", "2", "--seeds", "6", "--full", "--seeds-only", "--rounds", "2", "--json"];
+  process.stderr.write("bench: claim 2's seeds, 1 worker vs 2 threads (≈ 2 minutes)…\n");
   const r = spawnSync(process.execPath, [...process.execArgv, path.join(__dirname, "bench-seeds.ts"), ...args], { encoding: "utf8", cwd: path.resolve(__dirname, ".."), maxBuffer: 1 << 24 });
   if (r.status !== 0) return void console.log(`seed benchmark failed:\n${r.stderr}`);
   const lines = r.stdout.trim().split("\n");

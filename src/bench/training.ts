@@ -91,9 +91,15 @@ export function dpoSampledBench(batchSize = 64, maxLen = 10): StepBench {
   return dpoBench("dpo step", `batch ${batchSize} pairs, length ≤ ${maxLen}`, p, pairs);
 }
 
-/** DPO on the synthetic space with every sequence exactly `length` tokens long (for the scaling slopes). */
-export function dpoFixedLengthBench(batchSize: number, length: number): StepBench {
-  const p = new TokenPolicy(benchSpace(13, length), ctxSpace, [64, 64], Rng.fromSeed(1));
+/**
+ * DPO on the synthetic space with every sequence exactly `length` tokens long (for the
+ * scaling slopes). The space's `maxLen` (default `length`) sets the width of the position
+ * one-hot in the network's input, so a length sweep keeps it fixed at the sweep's largest
+ * length: otherwise the first layer widens with the length and the work per token grows.
+ */
+export function dpoFixedLengthBench(batchSize: number, length: number, maxLen = length): StepBench {
+  if (maxLen < length) throw new RangeError(`dpoFixedLengthBench: maxLen ${maxLen} < length ${length}`);
+  const p = new TokenPolicy(benchSpace(13, maxLen), ctxSpace, [64, 64], Rng.fromSeed(1));
   const rng = Rng.fromSeed(2);
   const seq = () => Array.from({ length }, () => 1 + rng.int(12)); // never the end token
   const pairs = Array.from({ length: batchSize }, () => ({ context: rng.int(48), chosen: seq(), rejected: seq() }));
@@ -228,10 +234,12 @@ export interface ScalingPoint {
 /**
  * Log-log slopes of the DPO step's cost: seconds per step against the batch (pairs, at
  * length 10) and against the sequence length (at batch 64), sequences of exactly that
- * many tokens. A slope of 1 is linear.
+ * many tokens, every point with the same network (the position one-hot as wide as the
+ * largest length), so the work is proportional to batch × length. A slope of 1 is linear.
  */
 export function dpoScaling(batches = [16, 32, 64, 128, 256], lengths = [5, 10, 20, 40], rounds = 3): { batch: ScalingPoint[]; length: ScalingPoint[]; batchSlope: number; lengthSlope: number } {
-  const point = (batch: number, length: number): ScalingPoint => ({ batch, length, seconds: 1 / timeBench(() => dpoFixedLengthBench(batch, length), rounds, 150).perSecond });
+  const maxLen = Math.max(10, ...lengths);
+  const point = (batch: number, length: number): ScalingPoint => ({ batch, length, seconds: 1 / timeBench(() => dpoFixedLengthBench(batch, length, maxLen), rounds, 150).perSecond });
   const b = batches.map((x) => point(x, 10));
   const l = lengths.map((x) => point(64, x));
   const slope = (xs: number[], ys: number[]) => linearFit(xs.map(Math.log), ys.map(Math.log)).slope.estimate;
