@@ -565,6 +565,7 @@ export function decideClaim(results: ShapingResults, budget: ShapingBudget): Dec
 export const claim = {
   claim: 4,
   notebook: "06-complexity-needs-shaping",
+  tensors: false,
   budgets: BUDGETS,
   budget: (mode: Mode, overrides?: unknown) => resolveBudget("claim 4 budget", BUDGETS[mode], BUDGET_RULES, overrides),
   hypothesis: (_budget: ShapingBudget) => CLAIM4_GROWTH_RATIO,

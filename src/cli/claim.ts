@@ -148,7 +148,8 @@ export async function runClaimCommand(n: number, o: ClaimCommandOptions): Promis
   if (!claim) throw new ConfigError("claim", n, `a claim number (one of ${[...modules.keys()].sort((a, b) => a - b).join(", ")})`);
   const mode: Mode = o.quick ? "quick" : "full";
   const { world: worldOverrides, budget } = claimInputs(claim, mode, o);
-  await initBackend();
+  // A claim of plain numbers starts no backend (nor do its pool threads: they follow this thread).
+  if (claim.tensors !== false) await initBackend();
   const world = createWorld(makeWorldConfig(worldOverrides));
   const start = Date.now();
   const runner = seedPool(o.workers === undefined ? {} : { workers: o.workers });

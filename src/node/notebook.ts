@@ -53,7 +53,8 @@ export async function startClaim<B extends BaseBudget, R>(claim: ClaimModule<B, 
   const mode = currentMode();
   const budget = claim.budget(mode, options.overrides);
   const runner = seedPool(options.workers === undefined ? {} : { workers: options.workers });
-  const run = await startNotebook({ seeds: budget.seeds, ...(options.tensors === undefined ? {} : { tensors: options.tensors }) });
+  const tensors = options.tensors ?? (claim.tensors === false ? false : undefined);
+  const run = await startNotebook({ seeds: budget.seeds, ...(tensors === undefined ? {} : { tensors }) });
   return { ...run, claim, budget, runner };
 }
 

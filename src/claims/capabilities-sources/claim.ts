@@ -268,6 +268,7 @@ export function budget(mode: Mode, overrides?: unknown): CapabilitiesBudget {
 export const claim = {
   claim: 7,
   notebook: "09-capabilities-sources",
+  tensors: false,
   budgets: BUDGETS,
   budget,
   hypothesis: (_budget: CapabilitiesBudget) => C7_TR_LEARNS,

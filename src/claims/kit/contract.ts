@@ -84,6 +84,12 @@ export interface ClaimModule<B extends BaseBudget, R> {
   readonly claim: number;
   /** The notebook that narrates it (file name without extension). */
   readonly notebook: string;
+  /**
+   * `false` for a claim that computes with plain numbers only: its runs start no TensorFlow.js
+   * backend (the command line's `rlhf claim`, `startClaim` and the pool's threads), which saves
+   * part of each thread's start-up. Absent: the claim uses tensors.
+   */
+  readonly tensors?: false;
   /** Quick (test suite) and full (reports) budgets, fixed before the run. */
   readonly budgets: Readonly<Record<Mode, B>>;
   /**

@@ -415,6 +415,7 @@ export function decideClaim(results: { labelCells: readonly DecidedLabelCell[]; 
 export const claim = {
   claim: 5,
   notebook: "07-no-power-seeking",
+  tensors: false,
   budgets: BUDGETS,
   budget: (mode: Mode, overrides?: unknown) => {
     const b = resolveBudget("claim 5 budget", BUDGETS[mode], BUDGET_RULES, overrides);
