@@ -10,7 +10,8 @@
  *    achieved fraction of the plain roofline.
  * 4. Scaling (wasm): the DPO step's cost against batch and sequence length; log-log slopes.
  * 5. PyTorch: the same steps in Debian's python3-torch (scripts/bench_torch.py), when it is
- *    importable, and the project ÷ PyTorch ratios; skipped with a note otherwise.
+ *    importable, and the project ÷ PyTorch ratios; skipped with a note otherwise. A second
+ *    column with Debian's OpenBLAS loaded first (LD_LIBRARY_PATH) when it is installed.
  * 6. Seeds on the pool: one claim's seeds (claim 2, full budget, 6 seeds) with 1 worker and
  *    on 2 worker threads, wall time (scripts/bench-seeds.ts in a child; needs dist/). Full
  *    budget, since at quick budgets thread start-up (≈ 3 s of CPU per thread) is most of it.
@@ -19,6 +20,7 @@
  *        tsx scripts/bench.ts --backend NAME | --detail  (what a child process runs)
  */
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -220,20 +222,33 @@ function pytorch(ctx: Context): void {
   const d = detail(ctx);
   if (!d) return;
   const jobs = d.steps.filter((s) => s.torch).map((s) => ({ name: s.name, spec: s.torch }));
-  process.stderr.write("bench: PyTorch…\n");
-  const r = spawnSync(py, [path.join(__dirname, "bench_torch.py")], { input: JSON.stringify(jobs), encoding: "utf8", maxBuffer: 1 << 24 });
-  if (r.status !== 0) {
-    console.log(`PyTorch bench failed:\n${r.stderr}`);
-    return;
-  }
-  const t = JSON.parse(r.stdout.trim().split("\n").pop()!) as { torch: string; threads: number; blas: string; rates: Record<string, number> };
-  console.log(`PyTorch ${t.torch} on CPU, ${t.threads} thread (the wasm backend uses one), BLAS: ${t.blas}`);
+  type TorchResult = { torch: string; threads: number; blas: string; rates: Record<string, number> };
+  const runTorch = (label: string, env: NodeJS.ProcessEnv): TorchResult | null => {
+    process.stderr.write(`bench: PyTorch (${label})…\n`);
+    const r = spawnSync(py, [path.join(__dirname, "bench_torch.py")], { input: JSON.stringify(jobs), encoding: "utf8", maxBuffer: 1 << 24, env });
+    if (r.status !== 0) {
+      console.log(`PyTorch bench (${label}) failed:\n${r.stderr}`);
+      return null;
+    }
+    return JSON.parse(r.stdout.trim().split("\n").pop()!) as TorchResult;
+  };
+  const t = runTorch("as installed", process.env);
+  if (!t) return;
+  // The same steps with Debian's OpenBLAS, when installed, loaded ahead of the system's
+  // libblas.so.3 for this run only (the alternatives system is left as it is), one thread.
+  const openblasDir = ["/usr/lib/x86_64-linux-gnu/openblas-pthread", "/usr/lib/aarch64-linux-gnu/openblas-pthread"].find((dir) => fs.existsSync(path.join(dir, "libblas.so.3")));
+  const o = openblasDir ? runTorch("OpenBLAS", { ...process.env, LD_LIBRARY_PATH: [openblasDir, process.env["LD_LIBRARY_PATH"]].filter(Boolean).join(":"), OPENBLAS_NUM_THREADS: "1" }) : null;
+  console.log(`PyTorch ${t.torch} on CPU, ${t.threads} thread (the wasm backend uses one), BLAS as installed: ${t.blas}`);
+  if (o) console.log(`second column: the same with OpenBLAS loaded first (LD_LIBRARY_PATH, 1 thread): ${o.blas}`);
+  else console.log(`(no OpenBLAS column: Debian's libopenblas0-pthread is not installed; note that installing it also points the system's libblas.so.3 at it)`);
   const w = Math.max(...d.steps.map((s) => `${s.name} (${s.detail})`.length));
-  console.log(`${pad("step", w)}  project/s  PyTorch/s  project ÷ PyTorch`);
+  console.log(`${pad("step", w)}  project/s  PyTorch/s  project ÷ PyTorch${o ? "  PyTorch+OpenBLAS/s  project ÷ it" : ""}`);
   for (const s of d.steps) {
     const p = t.rates[s.name];
     if (p === undefined) continue;
-    console.log(`${pad(`${s.name} (${s.detail})`, w)} ${num(s.perSecond).padStart(10)} ${num(p).padStart(10)} ${`${num(s.perSecond / p, 2)}×`.padStart(18)}`);
+    const q = o?.rates[s.name];
+    const extra = o && q !== undefined ? `${num(q).padStart(20)} ${`${num(s.perSecond / q, 2)}×`.padStart(14)}` : "";
+    console.log(`${pad(`${s.name} (${s.detail})`, w)} ${num(s.perSecond).padStart(10)} ${num(p).padStart(10)} ${`${num(s.perSecond / p, 2)}×`.padStart(18)}${extra}`);
   }
   console.log("Same shapes and computation, random data; PyTorch's features are built once outside the step.");
 }

@@ -190,6 +190,17 @@ def measure(run, rounds=5, min_s=0.25, warmup=2):
     return rates[len(rates) // 2]
 
 
+def loaded_blas():
+    """The BLAS library file mapped into this process (from /proc/self/maps), or None."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "/" in line}
+    except OSError:
+        return None
+    hits = sorted(p for p in paths if re.search(r"lib(open)?blas", os.path.basename(p)))
+    return ", ".join(os.path.realpath(p) for p in hits) or None
+
+
 def main():
     threads = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 1
     torch.set_num_threads(threads)
@@ -201,11 +212,11 @@ def main():
         rates[job["name"]] = measure(makers[job["spec"]["kind"]](job["spec"], gen))
     m = re.search(r"BLAS_INFO=([^,\s]*)", torch.__config__.show())
     blas = m.group(1) if m else "unknown"
-    # Debian's torch uses whichever libblas.so.3 the alternatives system points at.
-    for lib in ("/usr/lib/x86_64-linux-gnu/libblas.so.3", "/usr/lib/aarch64-linux-gnu/libblas.so.3"):
-        if os.path.exists(lib):
-            blas += f" ({os.path.realpath(lib)})"
-            break
+    # Debian's torch uses whichever libblas.so.3 the loader finds (the alternatives system's
+    # choice, or LD_LIBRARY_PATH's): name the one this process actually mapped.
+    loaded = loaded_blas()
+    if loaded:
+        blas += f" ({loaded})"
     print(json.dumps({"torch": torch.__version__, "threads": threads, "blas": blas, "rates": rates}))
 
 
