@@ -32,7 +32,7 @@ import { trainReinforceToTarget } from "../train/reinforce";
 import { checkField, resolveBudget, SEEDS_RULE, type BudgetRules } from "./kit/budget";
 import { makePart, twoLevelDecision, type BaseBudget, type ClaimModule, type Decision, type Part } from "./kit/contract";
 import type { OnProgress } from "./kit/seeds";
-import { runSeedJobs, seedTask, type ClaimRunOptions } from "./kit/seed-runner";
+import { keepLast, runSeedJobs, seedTask, type ClaimRunOptions } from "./kit/seed-runner";
 import type { Mode } from "../mode";
 
 /** Reward schemes: credit on completion only, or for each recognised in-order step. */
@@ -187,14 +187,10 @@ export interface ShapingPayload {
   worldConfig: DeepPartial<WorldConfig>;
 }
 
-let lastWorld: { key: string; world: World } | null = null;
-
 /** The world of a job's k (a pure function of k, ε and the overrides), kept for the thread's next job of the same k. */
+const keptShapingWorld = keepLast(shapingWorld);
 function jobWorld(p: ShapingPayload): World {
-  const epsilon = p.config.epsilon ?? DEFAULT_SHAPING.epsilon;
-  const key = JSON.stringify([p.k, epsilon, p.worldConfig]);
-  if (lastWorld?.key !== key) lastWorld = { key, world: shapingWorld(p.k, epsilon, p.worldConfig) };
-  return lastWorld.world;
+  return keptShapingWorld(p.k, p.config.epsilon ?? DEFAULT_SHAPING.epsilon, p.worldConfig);
 }
 
 /** One run of the sweep as a job a worker thread can run (stream `Rng.fromSeed(seed).fork("shaping-k…")`, as in {@link shapingSweep}). */

@@ -18,6 +18,7 @@
  * the next variable the wrong moments; no trainer here passes such a map.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkPositive, checkRange } from "../validate";
 
 const f = Math.fround;
 
@@ -48,6 +49,11 @@ export class FusedAdam extends tf.Optimizer {
     epsilon: number | null = null,
   ) {
     super();
+    checkPositive("learningRate", learningRate);
+    // β < 1: the bias corrections divide by 1 − βᵗ.
+    checkRange("beta1", beta1, 0, 0.999999);
+    checkRange("beta2", beta2, 0, 0.999999);
+    if (epsilon !== null) checkPositive("epsilon", epsilon, true);
     this.accBeta1 = f(beta1);
     this.accBeta2 = f(beta2);
     this.epsilon = epsilon ?? tf.backend().epsilon();

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../helpers/backend";
+import { tableRows } from "../helpers/reachable";
 import { toySpace, toyContexts, ToyContext } from "../helpers/toy-space";
 import { TokenPolicy } from "../../src/policy/token-policy";
 import { Rng } from "../../src/rng";
@@ -14,16 +15,7 @@ import { exactDistribution } from "../../src/world/exact";
  */
 function referenceTable<C, S>(p: TokenPolicy<C, S>, contexts: readonly C[]): ((c: C, pos: number, s: S) => number[]) & { has(c: C, pos: number, s: S): boolean } {
   const sp = p.space;
-  const layers: S[][] = [];
-  let frontier = new Map<string, S>([[sp.key(sp.initialState()), sp.initialState()]]);
-  for (let pos = 0; pos < sp.maxLen; pos++) {
-    layers.push([...frontier.values()]);
-    const next = new Map<string, S>();
-    for (const s of frontier.values()) for (let t = 0; t < sp.vocabSize; t++) if (t !== sp.endToken) next.set(sp.key(sp.step(s, t)), sp.step(s, t));
-    frontier = next;
-  }
-  const rows: { context: C; position: number; state: S }[] = [];
-  for (const c of contexts) layers.forEach((states, pos) => states.forEach((state) => rows.push({ context: c, position: pos, state })));
+  const rows = tableRows(sp, contexts);
   const probs = p.nextTokenProbs(rows);
   const slots = new Map<C, Map<string, number[]>[]>();
   rows.forEach((r, i) => {

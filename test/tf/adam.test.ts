@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as tf from "@tensorflow/tfjs";
 import { FusedAdam } from "../../src/tf/adam";
+import { ConfigError } from "../../src/errors";
 import { makeOptimizer, optimizerStep } from "../../src/tf/optim";
 import { Rng } from "../../src/rng";
 import { setupBackend } from "../helpers/backend";
@@ -77,5 +78,17 @@ describe("tf/adam: FusedAdam equals tf.train.adam", () => {
     expect(Array.from(vb[2]!.dataSync())).to.deep.equal(Array.from(va[2]!.dataSync()));
     expect(Array.from(vb[0]!.dataSync())).to.not.deep.equal(Array.from(va[0]!.dataSync()));
     tf.dispose([...va, ...vb]);
+  });
+
+  it("refuses a bad learning rate, β or ε, naming the field", () => {
+    const bad: [() => unknown, string][] = [
+      [() => new FusedAdam(0), "learningRate"],
+      [() => new FusedAdam(NaN), "learningRate"],
+      [() => new FusedAdam(1e-3, 1), "beta1"],
+      [() => new FusedAdam(1e-3, 0.9, -0.1), "beta2"],
+      [() => new FusedAdam(1e-3, 0.9, 0.999, -1), "epsilon"],
+    ];
+    for (const [f, field] of bad) expect(f).to.throw(ConfigError).with.property("field", field);
+    expect(() => new FusedAdam(1e-3, 0, 0.5, 0)).to.not.throw();
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../helpers/backend";
+import { tableRows } from "../helpers/reachable";
 import { toySpace, toyContexts } from "../helpers/toy-space";
 import { Rng } from "../../src/rng";
 import { TokenPolicy } from "../../src/policy/token-policy";
@@ -22,16 +23,7 @@ import { createWorld, type World } from "../../src/world/world";
 function fullForwardTable(p: TokenPolicy<Context, ParseState>, contexts: readonly Context[]): PolicyTable {
   const sp = p.space;
   const V = sp.vocabSize;
-  const layers: ParseState[][] = [];
-  let frontier = new Map<string, ParseState>([[sp.key(sp.initialState()), sp.initialState()]]);
-  for (let pos = 0; pos < sp.maxLen; pos++) {
-    layers.push([...frontier.values()]);
-    const next = new Map<string, ParseState>();
-    for (const s of frontier.values()) for (let t = 0; t < V; t++) if (t !== sp.endToken) next.set(sp.key(sp.step(s, t)), sp.step(s, t));
-    frontier = next;
-  }
-  const rows: { context: Context; position: number; state: ParseState }[] = [];
-  for (const c of contexts) layers.forEach((states, pos) => states.forEach((state) => rows.push({ context: c, position: pos, state })));
+  const rows = tableRows(sp, contexts);
   const D = p.inputDim;
   const x = new Float32Array(rows.length * D);
   rows.forEach((r, i) => {

@@ -8,7 +8,7 @@
  * (together ≈ 1.5 s of a full run's ≈ 24 s CPU) stay in the calling thread, beside the jobs.
  */
 import type { ClaimRunOptions } from "../kit/seed-runner";
-import { alongside, runSeedJobs, seedTask } from "../kit/seed-runner";
+import { alongside, keepLast, runSeedJobs, seedTask } from "../kit/seed-runner";
 import type { OnProgress } from "../kit/seeds";
 import type { Slice } from "../no-power-seeking";
 import { bandSection, planningSection, type BandRow, type PlanningResults } from "./planning";
@@ -22,13 +22,10 @@ export interface OutcomeCellsPayload {
   seed: number;
 }
 
-let lastSlice: { key: string; slice: Slice } | null = null;
-
 /** The slice of a job (a pure function of k, ε and the context count), kept for the thread's next job. */
+const sliceOfKept = keepLast((k: number, epsilon: number, contexts: number): Slice => outcomeSlice(k, { epsilon, contexts }));
 function sliceOf(k: number, o: OutcomeTraining): Slice {
-  const key = JSON.stringify([k, o.epsilon, o.contexts]);
-  if (lastSlice?.key !== key) lastSlice = { key, slice: outcomeSlice(k, o) };
-  return lastSlice.slice;
+  return sliceOfKept(k, o.epsilon, o.contexts);
 }
 
 /** One seed's runs in slice k ({@link seedCells}) as a job a worker thread can run. */

@@ -175,15 +175,24 @@ export async function runSeedJobs<P, R>(
   });
 }
 
-let lastWorld: { key: string; world: World } | null = null;
+/**
+ * `build` with its last result kept: called again with arguments of the same JSON text, it
+ * returns that result instead of building again. For what a job rebuilds in its thread from
+ * plain data (a world, a slice): a pure function of its arguments, so keeping it changes no
+ * number, and a thread running several jobs of one claim builds it once. Only the last
+ * result is kept, so memory stays bounded however many different arguments come.
+ */
+export function keepLast<A extends unknown[], V>(build: (...args: A) => V): (...args: A) => V {
+  let last: { key: string; value: V } | null = null;
+  return (...args: A): V => {
+    const key = JSON.stringify(args);
+    if (last?.key !== key) last = { key, value: build(...args) };
+    return last.value;
+  };
+}
 
 /**
  * The world of a job's payload (`world.config` travels; the world is rebuilt from it, a
- * pure function of the config). The last world is kept, so a thread running several seeds
- * of one claim builds it once.
+ * pure function of the config), kept for the thread's next job ({@link keepLast}).
  */
-export function worldFromConfig(config: WorldConfig): World {
-  const key = JSON.stringify(config);
-  if (lastWorld?.key !== key) lastWorld = { key, world: createWorld(config) };
-  return lastWorld.world;
-}
+export const worldFromConfig: (config: WorldConfig) => World = keepLast((config: WorldConfig) => createWorld(config));

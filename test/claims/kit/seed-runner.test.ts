@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { alongside, runSeedJobs, seedTask, SeedJobError, sequentialSeedRunner, type SeedRunner } from "../../../src/claims/kit/seed-runner";
+import { alongside, keepLast, runSeedJobs, seedTask, SeedJobError, sequentialSeedRunner, type SeedRunner } from "../../../src/claims/kit/seed-runner";
 import { Rng } from "../../../src/rng";
 
 /** A task of two steps per seed that draws from the seed's own stream. */
@@ -90,5 +90,18 @@ describe("claims/kit/seed-runner: who runs a claim's seeds", () => {
     ).catch((e: unknown) => (err = e));
     expect((err as Error).message).to.equal("here failed");
     expect(seedsEnded).to.equal(true);
+  });
+
+  it("keepLast builds once per run of equal arguments and keeps only the last result", () => {
+    const built: string[] = [];
+    const f = keepLast((k: number, o: { eps: number }) => {
+      built.push(`${k}/${o.eps}`);
+      return { k, eps: o.eps };
+    });
+    const a = f(3, { eps: 0.1 });
+    expect(f(3, { eps: 0.1 })).to.equal(a); // same object: not rebuilt
+    expect(f(3, { eps: 0.2 })).to.not.equal(a);
+    expect(f(3, { eps: 0.1 })).to.not.equal(a); // only the last is kept: rebuilt
+    expect(built).to.deep.equal(["3/0.1", "3/0.2", "3/0.1"]);
   });
 });
